@@ -1,0 +1,1 @@
+"""Schema files (XSD) shipped as package data; a package only so that wheels include them."""
