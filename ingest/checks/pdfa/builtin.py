@@ -25,6 +25,7 @@ from ingest.checks.pdfa.interactive import (
     check_optional_content,
 )
 from ingest.checks.pdfa.pikepdf_bridge import BridgeContext, translate
+from ingest.checks.pdfa.spot_colour import check_spot_colour
 from ingest.checks.pdfa.xmp import XmpReading, check_xmp, read_xmp
 from ingest.findings import Finding, Outcome, Severity
 
@@ -43,7 +44,7 @@ COVERED_CLAUSES: tuple[str, ...] = (
     "6.1.13 implementation limits",
     "6.2.2 content streams",
     "6.2.3 output intent",
-    "6.2.4 colour spaces (not Separation/DeviceN)",
+    "6.2.4 colour spaces",
     "6.2.5 graphics state",
     "6.2.6 rendering intents",
     "6.2.8 images (not JPEG 2000)",
@@ -53,7 +54,7 @@ COVERED_CLAUSES: tuple[str, ...] = (
     "6.3 annotations",
     "6.4 forms and signatures",
     "6.5 actions and JavaScript",
-    "6.6.2 XMP metadata and extension schemas",
+    "6.6.2 XMP metadata: predefined schema value types, extension schemas",
     "6.6.4 PDF/A identification",
     "6.8 embedded files",
     "6.9 optional content",
@@ -117,6 +118,7 @@ def _check_open(pdf: pikepdf.Pdf, disk_path: Path, logical: str) -> list[Finding
     _run_step(
         findings, logical, "device colour", lambda: check_device_colour(pdf, painted(), logical)
     )
+    _run_step(findings, logical, "spot colour", lambda: check_spot_colour(pdf, painted(), logical))
     return findings
 
 

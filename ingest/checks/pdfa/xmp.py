@@ -11,6 +11,13 @@ from pikepdf.pdfa import _xmp as pikepdf_xmp
 from pikepdf.pdfa._flavour import Flavour
 
 from ingest.checks.pdfa import rules
+from ingest.checks.pdfa.xmp_predefined import (
+    PROPERTIES,
+    XmpNode,
+    predefined_type,
+    read_node,
+    value_matches,
+)
 from ingest.checks.pdfa.xmp_schemas import (
     EXTENSION_FAMILY,
     RDF,
@@ -90,7 +97,7 @@ def _pdfaid(root: etree._Element, name: str) -> str | None:
 
 
 def check_xmp(reading: XmpReading, logical: str) -> list[Finding]:
-    """Extension schema rules and properties of extension namespaces (6.6.2.3)."""
+    """Extension schema rules, predefined-schema value types, extension properties (6.6.2.3)."""
     findings: list[Finding] = []
     for rule_id, message in reading.extensions.problems:
         clause = rule_id.rsplit("-", 1)[0]
@@ -103,6 +110,7 @@ def check_xmp(reading: XmpReading, logical: str) -> list[Finding]:
     if reading.root is None:
         return findings
     declared = reading.extensions.properties
+    findings.extend(_predefined_value_types(reading.root, declared, logical))
     for namespace, name in _top_level_properties(reading.root):
         if namespace in PREDEFINED_NAMESPACES or namespace in EXTENSION_FAMILY:
             continue
@@ -114,6 +122,53 @@ def check_xmp(reading: XmpReading, logical: str) -> list[Finding]:
                     "schema",
                     clause="6.6.2.3.1",
                     verapdf_rule="ISO_19005_2:6.6.2.3.1-1",
+                )
+            )
+    return findings
+
+
+def _top_level_values(root: etree._Element) -> list[tuple[str, str, XmpNode | None]]:
+    found: list[tuple[str, str, XmpNode | None]] = []
+    for description in root.iter(f"{{{RDF}}}Description"):
+        parent = description.getparent()
+        if parent is None or parent.tag != f"{{{RDF}}}RDF":
+            continue
+        for name, value in description.attrib.items():
+            qname = etree.QName(name)
+            if qname.namespace and qname.namespace != RDF:
+                found.append((qname.namespace, qname.localname, XmpNode("simple", value)))
+        for child in description:
+            if isinstance(child.tag, str):
+                qname = etree.QName(child)
+                found.append((qname.namespace or "", qname.localname, read_node(child)))
+    return found
+
+
+def _predefined_value_types(
+    root: etree._Element, declared: set[tuple[str, str]], logical: str
+) -> list[Finding]:
+    """Properties of XMP 2005 predefined schemas: known to the schema, of the right type."""
+    findings: list[Finding] = []
+    for namespace, name, value in _top_level_values(root):
+        if namespace not in PROPERTIES or (namespace, name) in declared:
+            continue
+        value_type = predefined_type(namespace, name)
+        if value_type is None:
+            findings.append(
+                rules.METADATA.finding(
+                    logical,
+                    message=f"property {name} is not defined by the predefined schema {namespace}",
+                    clause="6.6.2.3.1",
+                    verapdf_rule="ISO_19005_2:6.6.2.3.1-1",
+                )
+            )
+        elif value is not None and not value_matches(value, value_type):
+            findings.append(
+                rules.METADATA.finding(
+                    logical,
+                    message=f"property {name} of {namespace} is not of type {value_type}",
+                    clause="6.6.2.3.1",
+                    verapdf_rule="ISO_19005_2:6.6.2.3.1-2",
                 )
             )
     return findings
