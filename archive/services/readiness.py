@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from kombu import Connection
 
+from archive.catalog.base import utcnow
 from archive.catalog.migrate import current_revision, head_revision
 from archive.services.locations import open_locations
 from archive.settings import Settings
@@ -68,3 +69,42 @@ def check_broker(settings: Settings) -> ComponentStatus:
 
 def readiness(settings: Settings, engine: sa.Engine) -> list[ComponentStatus]:
     return [check_catalog(engine), *check_storage(settings), check_broker(settings)]
+
+
+def check_virus_scanner(settings: Settings) -> ComponentStatus:
+    from archive.services.checking import check_context
+    from ingest.checks.virus import database_status
+
+    status = database_status(check_context(settings, []))
+    if not status.usable:
+        return ComponentStatus(
+            "ClamAV", False, status.error or "no signature database: packages will be 'not scanned'"
+        )
+    age = status.age()
+    days = f"{age.days} days old" if age is not None else "age unknown"
+    return ComponentStatus(
+        "ClamAV", True, f"{status.engine} {status.engine_version}; database {days}"
+    )
+
+
+def check_trust_anchors(engine: sa.Engine) -> ComponentStatus:
+    from archive.catalog.engine import session_scope
+    from archive.catalog.trust import TrustAnchor
+
+    try:
+        with session_scope(engine) as session:
+            anchors = session.scalars(sa.select(TrustAnchor)).all()
+    except sa.exc.SQLAlchemyError as exc:
+        return ComponentStatus("trust anchors", False, str(exc).splitlines()[0])
+    if not anchors:
+        return ComponentStatus(
+            "trust anchors", False, "none configured: every signature will be untrusted"
+        )
+    expired = [a.subject for a in anchors if a.not_after < utcnow()]
+    if expired:
+        return ComponentStatus("trust anchors", False, f"expired: {'; '.join(expired)}")
+    return ComponentStatus("trust anchors", True, f"{len(anchors)} configured")
+
+
+def extra_checks(settings: Settings, engine: sa.Engine) -> list[ComponentStatus]:
+    return [check_virus_scanner(settings), check_trust_anchors(engine)]

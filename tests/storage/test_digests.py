@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from pathlib import Path
+
+from storage.digests import HashingReader, digest_bytes, digest_file, digest_stream
+
+
+def test_one_pass_gives_size_sha256_sha512_over_many_chunks(tmp_path: Path) -> None:
+    data = os.urandom(3 * 1024 * 1024 + 17)
+    p = tmp_path / "f"
+    p.write_bytes(data)
+    chunks: list[int] = []
+    d = digest_file(p, chunk_size=1024 * 1024, on_chunk=chunks.append)
+    assert d.size == len(data)
+    assert d.sha256 == hashlib.sha256(data).hexdigest()
+    assert d.sha512 == hashlib.sha512(data).hexdigest()
+    assert chunks == [1024 * 1024] * 3 + [17]  # streamed, never one big read
+    assert d.get("sha512") == d.sha512
+
+
+def test_empty_stream() -> None:
+    d = digest_stream(io.BytesIO(b""))
+    assert d.size == 0 and d.sha256 == hashlib.sha256(b"").hexdigest()
+    assert digest_bytes(b"") == d
+
+
+def test_hashing_reader_hashes_what_passes_through() -> None:
+    data = "Lưu trữ điện tử".encode() * 10_000
+    reader = HashingReader(io.BytesIO(data))
+    out = io.BytesIO()
+    while chunk := reader.read(4096):
+        out.write(chunk)
+    assert out.getvalue() == data
+    assert reader.bytes_read == len(data)
+    assert reader.digests() == digest_bytes(data)
