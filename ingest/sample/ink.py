@@ -6,6 +6,7 @@ drawn with Pillow from a seed only, so the same inputs give the same pixels.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 
@@ -18,6 +19,7 @@ SEAL_RED = (208, 24, 32)
 _SUPERSAMPLE = 4  # draw large and shrink, for smooth anti-aliased strokes
 
 
+@functools.lru_cache(maxsize=64)
 def signature_image(seed: str, width: int = 600, height: int = 300) -> Image.Image:
     """A handwriting-like blue flourish: a few looping strokes and an underline."""
     rng = random.Random(f"signature/{seed}")
@@ -50,6 +52,7 @@ def signature_image(seed: str, width: int = 600, height: int = 300) -> Image.Ima
     return big.resize((width, height), Image.Resampling.LANCZOS)
 
 
+@functools.lru_cache(maxsize=64)
 def seal_image(agency_name: str, parent_name: str = "", size: int = 500) -> Image.Image:
     """A round red seal: two rings, the names around the edge and a star in the middle."""
     big_size = size * _SUPERSAMPLE

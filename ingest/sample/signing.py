@@ -16,6 +16,7 @@ of each increment is derived from the input, so the same inputs give the same by
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import tempfile
 from pathlib import Path
@@ -23,11 +24,15 @@ from typing import Any
 
 import pikepdf
 import pikepdf.pdfa
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from PIL import Image
 from pyhanko.pdf_utils import content, generic, layout
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko.stamp import StaticStampStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
@@ -54,6 +59,9 @@ def default_signing_times(issued: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return person, person + dt.timedelta(minutes=30)
 
 
+SIGNATURE_BYTES_RESERVED = 16384  # RSA-2048 CMS with a 3-certificate chain is about 5 KB
+
+
 def iso_time(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
@@ -68,12 +76,16 @@ def sign_main_document(
     organisation: Credential | None,
     person_time: dt.datetime | None = None,
     organisation_time: dt.datetime | None = None,
+    check_pdfa: bool = True,
 ) -> None:
-    """Person signs, then (unless ``organisation`` is None) the organisation countersigns."""
+    """Person signs, then (unless ``organisation`` is None) the organisation countersigns.
+
+    ``check_pdfa=False`` signs a file that is not PDF/A (broken variants only)."""
     if layout.signature_box is None or layout.seal_box is None:
         raise SigningError("the layout has no signer block")
     default_person, default_organisation = default_signing_times(content.issued_date)
-    _require_pdfa(unsigned)
+    if check_pdfa:
+        _require_pdfa(unsigned)
     with tempfile.TemporaryDirectory(dir=destination.parent) as work_dir:
         work = Path(work_dir)
         signature = _image_appearance(
@@ -214,13 +226,11 @@ def _sign(
     signing_time: dt.datetime,
     location: str,
 ) -> None:
-    signer = signers.SimpleSigner.load(
+    signer = _load_signer(
         str(credential.key_pem),
         str(credential.cert_pem),
-        ca_chain_files=tuple(str(path) for path in credential.chain_pems),
+        tuple(str(path) for path in credential.chain_pems),
     )
-    if signer is None:
-        raise SigningError(f"cannot load the key or certificate of {credential.cert_pem}")
     metadata = signers.PdfSignatureMetadata(
         field_name=field,
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -250,10 +260,44 @@ def _sign(
         writer._document_id = generic.ArrayObject(
             [generic.ByteStringObject(original_id), generic.ByteStringObject(revision_id)]
         )
-        pdf_signer.sign_pdf(writer, output=output)
+        # A fixed reservation spares pyHanko a trial signature to measure the CMS size.
+        pdf_signer.sign_pdf(writer, bytes_reserved=SIGNATURE_BYTES_RESERVED, output=output)
     with pikepdf.open(destination) as signed:
         if signed.pdf_version != "1.7":
             raise SigningError(f"signing changed the PDF version to {signed.pdf_version}")
+
+
+class _KeyOnceSigner(signers.SimpleSigner):
+    """pyHanko re-parses (and re-validates) the RSA key for every signature it makes, about
+    50 ms each; a sample dossier signs dozens of times with the same few keys."""
+
+    _private_key: RSAPrivateKey | None = None
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        if mechanism != "rsassa_pkcs1v15":
+            return super().sign_raw(data, digest_algorithm)
+        if self._private_key is None:
+            key = serialization.load_der_private_key(self.signing_key.dump(), password=None)
+            if not isinstance(key, RSAPrivateKey):
+                raise SigningError("sample signers use RSA keys")
+            self._private_key = key
+        return self._private_key.sign(
+            data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm)
+        )
+
+
+@functools.lru_cache(maxsize=32)
+def _load_signer(key_pem: str, cert_pem: str, chain: tuple[str, ...]) -> signers.SimpleSigner:
+    loaded = signers.SimpleSigner.load(key_pem, cert_pem, ca_chain_files=chain)
+    if loaded is None:
+        raise SigningError(f"cannot load the key or certificate of {cert_pem}")
+    return _KeyOnceSigner(
+        signing_cert=loaded.signing_cert,
+        signing_key=loaded.signing_key,
+        cert_registry=loaded.cert_registry,
+        signature_mechanism=loaded.signature_mechanism,
+    )
 
 
 def _require_pdfa(path: Path) -> None:
@@ -268,11 +312,22 @@ def _appearance_canvas(box: Box, path: Path) -> Canvas:
     return Canvas(str(path), pagesize=(box.width, box.height), invariant=1, initialFontName=REGULAR)
 
 
+_APPEARANCES: dict[tuple[str, float, float], bytes] = {}
+
+
 def _image_appearance(image: Image.Image, box: Box, path: Path) -> Path:
-    canvas = _appearance_canvas(box, path)
-    canvas.drawImage(ImageReader(image), 0, 0, width=box.width, height=box.height, mask="auto")
-    canvas.showPage()
-    canvas.save()
+    # The same signature and seal images recur in every document of an agency: draw them once.
+    key = (hashlib.sha256(image.tobytes()).hexdigest(), box.width, box.height)
+    if key not in _APPEARANCES:
+        canvas = _appearance_canvas(box, path)
+        canvas.drawImage(ImageReader(image), 0, 0, width=box.width, height=box.height, mask="auto")
+        canvas.showPage()
+        canvas.save()
+        if len(_APPEARANCES) > 64:
+            _APPEARANCES.clear()
+        _APPEARANCES[key] = path.read_bytes()
+    else:
+        path.write_bytes(_APPEARANCES[key])
     return path
 
 
