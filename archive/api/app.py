@@ -6,7 +6,16 @@ from fastapi import FastAPI
 
 from archive.api.middleware import RequestContextMiddleware
 from archive.api.problems import install_problem_handlers
-from archive.api.routes import admin, agencies, audit, auth, health
+from archive.api.routes import (
+    admin,
+    agencies,
+    audit,
+    auth,
+    health,
+    profile,
+    submissions,
+    trust,
+)
 from archive.catalog.engine import make_engine
 from archive.jobs.broker import make_dispatch
 from archive.jobs.queue import Dispatch
@@ -36,6 +45,9 @@ def create_app(settings: Settings | None = None, *, dispatch: Dispatch | None = 
         auth.router,
         admin.router,
         agencies.router,
+        submissions.router,
+        profile.router,
+        trust.router,
         audit.router,
         pages.router,
     ):

@@ -1,9 +1,17 @@
 """All catalog tables, imported in one place for Alembic and for callers."""
 
+from archive.catalog.access import AccessGrant, AccessLogEntry, AccessRequest, DocumentText
 from archive.catalog.accounts import Agency, ApiKey, LoginSession, Role, User, UserRole
 from archive.catalog.base import Base
 from archive.catalog.events import Event, EventChainHead
 from archive.catalog.jobs import Job, JobState
+from archive.catalog.preservation import (
+    DepositPlan,
+    DepositPlanRow,
+    FindingAcknowledgement,
+    FixityAudit,
+    Receipt,
+)
 from archive.catalog.records import (
     Document,
     Dossier,
@@ -13,8 +21,18 @@ from archive.catalog.records import (
     Submission,
     SubmissionStatus,
 )
+from archive.catalog.trust import TrustAnchor
 
 __all__ = [
+    "AccessGrant",
+    "AccessLogEntry",
+    "AccessRequest",
+    "DepositPlan",
+    "DepositPlanRow",
+    "DocumentText",
+    "FindingAcknowledgement",
+    "FixityAudit",
+    "Receipt",
     "Agency",
     "ApiKey",
     "Base",
@@ -31,6 +49,7 @@ __all__ = [
     "StorageCopy",
     "Submission",
     "SubmissionStatus",
+    "TrustAnchor",
     "User",
     "UserRole",
 ]

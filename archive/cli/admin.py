@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,7 +11,7 @@ import typer
 from archive.catalog.accounts import Role
 from archive.catalog.engine import session_scope
 from archive.cli.common import CLI_AGENT, one_line_errors, settings_and_engine
-from archive.services import accounts
+from archive.services import accounts, trust
 
 app = typer.Typer(
     help="Quản trị: cơ quan, người dùng, khóa API / administration", no_args_is_help=True
@@ -82,3 +83,32 @@ def revoke_api_key(key_id: int) -> None:
     with session_scope(engine) as session:
         key = accounts.revoke_api_key(session, key_id, actor=CLI_AGENT)
         typer.echo(f"API key {key.id} ({key.prefix}) revoked")
+
+
+@app.command("add-trust-anchor")
+@one_line_errors
+def add_trust_anchor(
+    pem: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="PEM of a CA")],
+) -> None:
+    _, engine = settings_and_engine()
+    with session_scope(engine) as session:
+        for anchor in trust.add_trust_anchors(session, pem.read_bytes(), actor=CLI_AGENT):
+            typer.echo(f"trust anchor {anchor.id} added: {anchor.subject}")
+
+
+@app.command("list-trust-anchors")
+@one_line_errors
+def list_trust_anchors() -> None:
+    _, engine = settings_and_engine()
+    with session_scope(engine) as session:
+        for anchor in trust.list_trust_anchors(session):
+            typer.echo(f"{anchor.id}\t{anchor.not_after:%Y-%m-%d}\t{anchor.subject}")
+
+
+@app.command("remove-trust-anchor")
+@one_line_errors
+def remove_trust_anchor(anchor_id: int) -> None:
+    _, engine = settings_and_engine()
+    with session_scope(engine) as session:
+        trust.remove_trust_anchor(session, anchor_id, actor=CLI_AGENT)
+        typer.echo(f"trust anchor {anchor_id} removed")

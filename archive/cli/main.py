@@ -8,10 +8,10 @@ import typer
 
 from archive.catalog.engine import session_scope
 from archive.catalog.migrate import upgrade
-from archive.cli import admin
+from archive.cli import admin, checks, sample
 from archive.cli.common import CLI_AGENT, one_line_errors, settings_and_engine
 from archive.services.demo import create_demo
-from archive.services.readiness import readiness
+from archive.services.readiness import extra_checks, readiness
 
 app = typer.Typer(
     help="Lưu trữ điện tử — electronic records archive (TT 05/2025/TT-BNV)",
@@ -23,6 +23,10 @@ demo_app = typer.Typer(help="Dữ liệu trình diễn / demo data", no_args_is_
 app.add_typer(admin.app, name="admin")
 app.add_typer(db_app, name="db")
 app.add_typer(demo_app, name="demo")
+app.add_typer(sample.app, name="sample")
+app.add_typer(sample.push_app, name="push")
+app.command("check-file")(checks.check_file)
+app.command("check-package")(checks.check_package)
 
 
 @app.command()
@@ -85,7 +89,7 @@ def check() -> None:
     typer.echo(
         f"OK configuration: environment {settings.environment}, data {settings.resolved_data_dir}"
     )
-    statuses = readiness(settings, engine)
+    statuses = [*readiness(settings, engine), *extra_checks(settings, engine)]
     for status in statuses:
         typer.echo(status.line())
     if not all(status.ok for status in statuses):

@@ -56,6 +56,7 @@ def run_job(job_id: str) -> None:
             settings=settings,
             engine=engine,
             heartbeat=lambda: queue.heartbeat(engine, job_id),
+            dispatch=dispatch,
         )
         result = handler(context, dict(job.payload))
     except Exception as exc:  # every failure is recorded on the job

@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from archive.jobs.queue import Dispatch
 from archive.settings import Settings
 
 
@@ -19,6 +20,7 @@ class JobContext:
     settings: Settings
     engine: sa.Engine
     heartbeat: Callable[[], None]
+    dispatch: Dispatch
 
 
 JobHandler = Callable[[JobContext, dict[str, Any]], dict[str, Any] | None]
@@ -26,7 +28,11 @@ JobHandler = Callable[[JobContext, dict[str, Any]], dict[str, Any] | None]
 _HANDLERS: dict[str, JobHandler] = {}
 
 # Modules whose import registers handlers; the worker imports them all at start.
-HANDLER_MODULES = ("archive.services.audit",)
+HANDLER_MODULES = (
+    "archive.services.audit",
+    "archive.services.validation",
+    "archive.services.callbacks",
+)
 
 
 def job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
