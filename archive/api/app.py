@@ -13,6 +13,7 @@ from archive.api.routes import (
     auth,
     health,
     profile,
+    search,
     submissions,
     trust,
 )
@@ -20,7 +21,7 @@ from archive.catalog.engine import make_engine
 from archive.jobs.broker import make_dispatch
 from archive.jobs.queue import Dispatch
 from archive.settings import Settings, get_settings
-from archive.web import pages
+from archive.web import pages, search_page
 
 
 def create_app(settings: Settings | None = None, *, dispatch: Dispatch | None = None) -> FastAPI:
@@ -46,10 +47,12 @@ def create_app(settings: Settings | None = None, *, dispatch: Dispatch | None = 
         admin.router,
         agencies.router,
         submissions.router,
+        search.router,
         profile.router,
         trust.router,
         audit.router,
         pages.router,
+        search_page.search_router,
     ):
         app.include_router(router)
     return app

@@ -21,6 +21,7 @@ from archive.catalog.records import (
     Submission,
     SubmissionStatus,
 )
+from archive.catalog.search_index import SearchEntry, SearchRebuild  # noqa: F401
 from archive.catalog.trust import TrustAnchor
 
 __all__ = [
