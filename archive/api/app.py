@@ -11,6 +11,8 @@ from archive.api.routes import (
     agencies,
     audit,
     auth,
+    deposit_plans,
+    fixity,
     health,
     profile,
     search,
@@ -21,7 +23,7 @@ from archive.catalog.engine import make_engine
 from archive.jobs.broker import make_dispatch
 from archive.jobs.queue import Dispatch
 from archive.settings import Settings, get_settings
-from archive.web import pages, search_page
+from archive.web import deposit_page, pages, search_page
 
 
 def create_app(settings: Settings | None = None, *, dispatch: Dispatch | None = None) -> FastAPI:
@@ -47,12 +49,15 @@ def create_app(settings: Settings | None = None, *, dispatch: Dispatch | None = 
         admin.router,
         agencies.router,
         submissions.router,
+        deposit_plans.router,
+        fixity.router,
         search.router,
         profile.router,
         trust.router,
         audit.router,
         pages.router,
         search_page.search_router,
+        deposit_page.deposit_router,
     ):
         app.include_router(router)
     return app

@@ -27,7 +27,10 @@ def make_celery(settings: Settings) -> Celery:
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         beat_schedule={
-            "recover-jobs": {"task": RECOVER, "schedule": max(settings.job_stale_seconds / 2, 5)}
+            "recover-jobs": {"task": RECOVER, "schedule": max(settings.job_stale_seconds / 2, 5)},
+            # Hourly look for locations due an audit; each location's own cadence
+            # (audit_interval_days) decides (archive.services.fixity_jobs).
+            "fixity-audits": {"task": "luutru.schedule_fixity_audits", "schedule": 3600.0},
         },
         beat_schedule_filename=str(settings.resolved_data_dir / "celerybeat-schedule"),
     )
