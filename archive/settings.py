@@ -76,6 +76,15 @@ class Settings(BaseSettings):
     step_timeout_seconds: float = 300.0
     step_memory_mb: int = 1024
 
+    # The archive itself: its name on reading copies, receipts and DIP sheets; its code (mã lưu
+    # trữ) as the prefix of arcFileCode/arcDocCode; its RSA key and certificate (PEM files) for
+    # signing what it issues. No key: documents are issued unsigned, and say so.
+    archive_name: str = "Lưu trữ cơ quan"
+    archive_code: str = "LT"
+    archive_signing_key: Path | None = None
+    archive_signing_cert: Path | None = None
+    archive_signing_chain: list[Path] = Field(default_factory=list)
+
     log_json: bool | None = None  # default: JSON when stderr is not a terminal
     log_level: str = "INFO"
 

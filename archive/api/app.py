@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from archive.api.middleware import RequestContextMiddleware
 from archive.api.problems import install_problem_handlers
 from archive.api.routes import (
+    access,
     admin,
     agencies,
     audit,
@@ -23,7 +24,7 @@ from archive.catalog.engine import make_engine
 from archive.jobs.broker import make_dispatch
 from archive.jobs.queue import Dispatch
 from archive.settings import Settings, get_settings
-from archive.web import deposit_page, pages, search_page
+from archive.web import deposit_page, pages, reading_page, search_page
 
 
 def create_app(settings: Settings | None = None, *, dispatch: Dispatch | None = None) -> FastAPI:
@@ -52,12 +53,14 @@ def create_app(settings: Settings | None = None, *, dispatch: Dispatch | None = 
         deposit_plans.router,
         fixity.router,
         search.router,
+        access.router,
         profile.router,
         trust.router,
         audit.router,
         pages.router,
         search_page.search_router,
         deposit_page.deposit_router,
+        reading_page.reading_router,
     ):
         app.include_router(router)
     return app

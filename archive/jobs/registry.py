@@ -34,6 +34,7 @@ HANDLER_MODULES = (
     "archive.services.callbacks",
     "archive.services.fixity_jobs",
     "archive.services.indexing",
+    "archive.services.access_jobs",
 )
 
 
