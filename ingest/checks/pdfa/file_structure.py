@@ -19,9 +19,7 @@ _EOF_TAIL = 1024
 # "N G obj" must use single spaces, and the line must start there (6.1.9).
 # Possessive quantifiers and the look-behind keep this linear: a signature's /Contents is a run
 # of thousands of digits, and a backtracking scan from every digit of it was quadratic.
-_OBJ_HEADER = re.compile(
-    rb"(?<![0-9])(\d++)([ \t\r\n\f\x00]++)(\d++)([ \t\r\n\f\x00]++)obj\b"
-)
+_OBJ_HEADER = re.compile(rb"(?<![0-9])(\d++)([ \t\r\n\f\x00]++)(\d++)([ \t\r\n\f\x00]++)obj\b")
 _STREAM_START = re.compile(rb"(?<![A-Za-z])stream(\r\n|\n|\r|)")
 _ENDSTREAM = re.compile(rb"endstream")
 _STREAM_OBJECT_LIMIT = 20_000
