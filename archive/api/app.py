@@ -8,11 +8,13 @@ from archive.api.middleware import RequestContextMiddleware
 from archive.api.problems import install_problem_handlers
 from archive.api.routes import (
     access,
+    accession,
     admin,
     agencies,
     audit,
     auth,
     deposit_plans,
+    dossiers,
     fixity,
     health,
     profile,
@@ -50,6 +52,8 @@ def create_app(settings: Settings | None = None, *, dispatch: Dispatch | None = 
         admin.router,
         agencies.router,
         submissions.router,
+        accession.router,
+        dossiers.router,
         deposit_plans.router,
         fixity.router,
         search.router,

@@ -8,7 +8,7 @@ import typer
 
 from archive.catalog.engine import session_scope
 from archive.catalog.migrate import upgrade
-from archive.cli import admin, checks, preservation, sample, search_index
+from archive.cli import admin, catalog_rebuild, checks, preservation, sample, search_index
 from archive.cli.common import CLI_AGENT, one_line_errors, settings_and_engine
 from archive.services.demo import create_demo
 from archive.services.readiness import extra_checks, readiness
@@ -28,6 +28,7 @@ app.add_typer(sample.push_app, name="push")
 app.command("check-file")(checks.check_file)
 app.command("check-package")(checks.check_package)
 preservation.register(app)
+catalog_rebuild.register(app)
 search_index.register(app)
 
 

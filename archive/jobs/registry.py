@@ -32,6 +32,7 @@ HANDLER_MODULES = (
     "archive.services.audit",
     "archive.services.validation",
     "archive.services.callbacks",
+    "archive.services.archiving",
     "archive.services.fixity_jobs",
     "archive.services.indexing",
     "archive.services.access_jobs",
