@@ -139,9 +139,15 @@ class Report:
         return overall_outcome(self.findings)
 
     def counts(self) -> dict[str, int]:
+        """error: failed error findings (they block acceptance); warning, info: findings of
+        that severity that did not pass; indeterminate: findings of any severity that could
+        not be decided (an archivist must look at them)."""
         counts = {severity.value: 0 for severity in Severity}
+        counts["indeterminate"] = 0
         for finding in self.findings:
-            if finding.outcome is not Outcome.PASSED:
+            if finding.outcome is Outcome.INDETERMINATE:
+                counts["indeterminate"] += 1
+            if finding.outcome is Outcome.FAILED:
                 counts[finding.severity.value] += 1
         return counts
 

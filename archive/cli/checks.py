@@ -48,7 +48,8 @@ def _print(report: Report, as_json: bool) -> None:
     counts = report.counts()
     typer.echo(
         f"kết quả / outcome: {report.outcome.value} — "
-        f"{counts['error']} lỗi, {counts['warning']} cảnh báo, {counts['info']} thông tin"
+        f"{counts['error']} lỗi, {counts['warning']} cảnh báo, {counts['info']} thông tin, "
+        f"{counts['indeterminate']} chưa xác định"
     )
 
 

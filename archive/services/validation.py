@@ -12,8 +12,9 @@ from archive.catalog.engine import session_scope
 from archive.catalog.records import Submission, SubmissionStatus
 from archive.jobs.registry import JobContext, job_handler
 from archive.logs import get_logger
-from archive.services import callbacks
+from archive.services import accession, callbacks
 from archive.services.checking import check_context
+from archive.services.deposit_plans import plan_findings
 from archive.services.events import EventOutcome, record_event
 from archive.services.staging import remove_submission_bytes, remove_work_copy, submission_dir
 from archive.services.submissions import VALIDATE_JOB, set_status
@@ -72,6 +73,17 @@ def validate_submission(context: JobContext, payload: dict[str, Any]) -> dict[st
         on_step=lambda step: _step_event(engine, submission_id, step),
     )
     report = result.report
+    if result.file_code and agency_code:
+        with session_scope(engine) as session:
+            dossier = result.package.dossier if result.package else None
+            report.findings.extend(
+                plan_findings(
+                    session,
+                    agency_code,
+                    result.file_code,
+                    maintenance=dossier.maintenance if dossier else None,
+                )
+            )
     counts = report.counts()
     discard = result.secret or result.infected
     with session_scope(engine) as session:
@@ -94,6 +106,13 @@ def validate_submission(context: JobContext, payload: dict[str, Any]) -> dict[st
             detail={"outcome": report.outcome.value, "counts": counts, "status": status.value},
             submission_id=submission_id,
         )
+        # Per-agency policy: nothing to look at, so accept at once and queue archiving.
+        if (
+            status is SubmissionStatus.AWAITING_REVIEW
+            and not discard
+            and accession.auto_accept(session, context.dispatch, submission)
+        ):
+            status = SubmissionStatus.ACCEPTED
         if discard:
             reason = "state secret" if result.secret else "virus found"
             remove_submission_bytes(settings.staging, submission_id)

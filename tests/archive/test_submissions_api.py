@@ -54,7 +54,7 @@ def test_raw_zip_is_staged_and_answered_202(
     status = client.get(answer["status_url"], headers=qlvb(world)).json()
     assert status["package_sha256"] == hashlib.sha256(body).hexdigest()
     assert status["size"] == len(body)
-    assert status["counts"] == {"error": 0, "warning": 0, "info": 0}
+    assert status["counts"] == {"error": 0, "warning": 0, "info": 0, "indeterminate": 0}
     staged = settings.staging / "submissions" / answer["id"] / "package.zip"
     assert staged.read_bytes() == body
     with world.session() as session:

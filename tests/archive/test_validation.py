@@ -67,6 +67,11 @@ def _run_job(world: World, settings: Settings, submission_id: str) -> dict:  # t
     return validate_submission(context, {"submission_id": submission_id})
 
 
+def report_indeterminate(client: TestClient, submission_id: str, headers: dict[str, str]) -> int:
+    report = client.get(f"/api/v1/submissions/{submission_id}/report", headers=headers).json()
+    return sum(1 for f in report["findings"] if f["outcome"] == "indeterminate")
+
+
 def test_good_package_awaits_review_with_its_report(
     client: TestClient, trusted_world: World, checked_settings: Settings, tmp_path: Path
 ) -> None:
@@ -80,6 +85,7 @@ def test_good_package_awaits_review_with_its_report(
     assert status["status"] == "awaiting_review"
     assert status["fileCode"] == built.file_code
     assert status["counts"]["error"] == 0
+    assert status["counts"]["indeterminate"] == report_indeterminate(client, submission_id, headers)
     report = client.get(f"/api/v1/submissions/{submission_id}/report", headers=headers).json()
     assert report["outcome"] in ("passed", "indeterminate")
     assert not [

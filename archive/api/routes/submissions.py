@@ -25,6 +25,7 @@ class Counts(BaseModel):
     error: int
     warning: int
     info: int
+    indeterminate: int = 0
 
 
 class SubmissionOut(BaseModel):
@@ -62,7 +63,12 @@ def _out(request: Request, public_url: str | None, sub: Submission) -> Submissio
         package_sha256=sub.package_sha256,
         size=sub.size,
         fileCode=sub.file_code,
-        counts=Counts(error=sub.errors, warning=sub.warnings, info=sub.infos),
+        counts=Counts(
+            error=sub.errors,
+            warning=sub.warnings,
+            info=sub.infos,
+            indeterminate=int((sub.report or {}).get("counts", {}).get("indeterminate", 0)),
+        ),
         dossier_id=sub.dossier_id,
         status_url=status_url,
         report_url=status_url + "/report",
