@@ -54,7 +54,7 @@ def build_test_database(database_dir: Path, sample: bytes = EICAR) -> Path:
 
 
 def write_config(
-    work_dir: Path, database_dir: Path, stream_max_length: str = "100M"
+    work_dir: Path, database_dir: Path, stream_max_length: str = "4000M"
 ) -> tuple[Path, Path]:
     """Write ``clamd.conf`` in ``work_dir``; return (config path, socket path)."""
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -72,6 +72,10 @@ def write_config(
                 "LogTime yes",
                 "Foreground yes",
                 f"StreamMaxLength {stream_max_length}",
+                # Archival packages hold scans of hundreds of MB: scan them whole (clamd's
+                # defaults stop at 100 MB, and an unscanned file is never taken as clean).
+                f"MaxFileSize {stream_max_length}",
+                f"MaxScanSize {stream_max_length}",
                 "AlertExceedsMax yes",
                 "",
             ]
@@ -100,7 +104,7 @@ class ClamdService:
         work_dir: Path,
         database_dir: Path | None = None,
         *,
-        stream_max_length: str = "100M",
+        stream_max_length: str = "4000M",
         clamd_path: str = "clamd",
         start_timeout: float = 60.0,
     ) -> None:
