@@ -14,8 +14,15 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
+from ingest.sample.agencies import AGENCIES
 from ingest.sample.broken import BROKEN_RULES
-from ingest.sample.package import BuiltPackage, PackageSpec, build_package
+from ingest.sample.package import (
+    BuiltPackage,
+    PackageSpec,
+    agency_pki,
+    build_package,
+    default_cache_dir,
+)
 from ingest.sample.push import PushError, finding_lines, push_package
 from metadata_schemas.enums import ConfidenceLevel, Maintenance, Mode
 
@@ -53,8 +60,14 @@ def sample(
     ),
     mode: Annotated[str, typer.Option(help="chế độ sử dụng 01/02")] = Mode.PUBLIC.value,
     cache_dir: Annotated[Path | None, typer.Option(help="bộ nhớ đệm PKI / PKI cache")] = None,
+    agency: Annotated[
+        str | None,
+        typer.Option(help="mã cơ quan (QĐ 20/2020) / agency code, e.g. 000.00.01.H41"),
+    ] = None,
 ) -> None:
-    """Build COUNT packages; print each zip path."""
+    """Build COUNT packages; print each zip path. The test CA that signed them is written to
+    OUT/test-root.pem (``luutru admin add-trust-anchor`` it on a demo archive, never on a real
+    one)."""
     if broken == "list":
         for variant in BROKEN_RULES.values():
             typer.echo(f"{variant.name}\t{variant.description_vi} / {variant.description_en}")
@@ -65,8 +78,15 @@ def sample(
         raise _fail("--count must be at least 1")
     if mode not in (Mode.PUBLIC.value, Mode.CONDITIONAL.value):
         raise _fail("--mode must be 01 or 02 (03 only via --broken secret-dossier-mode-03)")
+    chosen = None
+    if agency is not None:
+        chosen = next((a for a in AGENCIES if a.code == agency), None)
+        if chosen is None:
+            known = ", ".join(a.code for a in AGENCIES)
+            raise _fail(f"no sample agency {agency!r}; choose one of {known}")
     spec = PackageSpec(
         seed=seed,
+        agency=chosen,
         year=year,
         documents=documents,
         pages_min=pages_min,
@@ -85,6 +105,17 @@ def sample(
         raise _fail(first_line) from None
     for package in built:
         typer.echo(str(package.zip_path))
+    _write_test_roots(built, out, cache_dir)
+
+
+def _write_test_roots(built: list[BuiltPackage], out: Path, cache_dir: Path | None) -> None:
+    roots = []
+    for agency, year in sorted({(p.agency, p.year) for p in built}, key=lambda k: k[0].code):
+        pki, _ = agency_pki(agency, year, cache_dir or default_cache_dir())
+        pem = pki.root_pem.read_bytes()
+        if pem not in roots:
+            roots.append(pem)
+    (out / "test-root.pem").write_bytes(b"".join(roots))
 
 
 def _build_all(

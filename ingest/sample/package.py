@@ -166,6 +166,8 @@ class BuiltPackage:
     documents: tuple[BuiltDocument, ...]
     sha256: str
     size: int
+    agency: Agency
+    year: int
 
 
 @dataclass(frozen=True)
@@ -213,7 +215,7 @@ def stage_package(spec: PackageSpec, work: Path, *, cache_dir: Path | None = Non
     identity = hashlib.sha256(f"{spec!r}|{file_code}".encode()).digest()[:16]
     objid = sip_objid(uuid.UUID(bytes=identity, version=4))
     root = work / objid
-    pki, signer_content = _agency_pki(agency, spec.year, cache_dir or default_cache_dir())
+    pki, signer_content = agency_pki(agency, spec.year, cache_dir or default_cache_dir())
     days = sorted(
         dt.date(spec.year, 1, 2) + dt.timedelta(days=rng.randrange(340))
         for _ in range(spec.documents)
@@ -279,7 +281,7 @@ def _document_level(level: ConfidenceLevel, sequence: int) -> ConfidenceLevel:
     return level
 
 
-def _agency_pki(agency: Agency, year: int, cache_dir: Path) -> tuple[SamplePki, DocumentContent]:
+def agency_pki(agency: Agency, year: int, cache_dir: Path) -> tuple[SamplePki, DocumentContent]:
     """The PKI of an agency's signer for a year, and a content whose signer is that person."""
     seed = derived_seed("signer", agency.code, year)
     holder = make_document_content(seed, agency=agency, issued_date=dt.date(year, 1, 1))
@@ -605,4 +607,13 @@ def write_zip(
         )
         for document in staged.documents
     )
-    return BuiltPackage(zip_path, staged.objid, staged.file_code, documents, checksum, size)
+    return BuiltPackage(
+        zip_path,
+        staged.objid,
+        staged.file_code,
+        documents,
+        checksum,
+        size,
+        staged.agency,
+        staged.spec.year,
+    )

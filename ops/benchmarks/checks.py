@@ -380,7 +380,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     from ingest.checks.signatures import trust_roots
     from ingest.context import CheckContext
-    from ingest.sample.package import PackageSpec, _agency_pki
+    from ingest.sample.package import PackageSpec, agency_pki
     from metadata_schemas.enums import ConfidenceLevel
 
     output: dict[str, Any] = {
@@ -392,7 +392,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = stack.enter_context(scratch_dir(args.work_dir, "luutru-bench-checks-", args.keep))
         cache = args.package_cache or root / "packages"
         agency = _agency()
-        pki, _ = _agency_pki(agency, 2025, cache / "pki")
+        pki, _ = agency_pki(agency, 2025, cache / "pki")
         mixed = _build(
             PackageSpec(
                 seed=8100,

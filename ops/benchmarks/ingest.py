@@ -134,12 +134,12 @@ def with_comment(source: Path, target: Path, comment: str) -> Path:
 
 
 def build_packages(args: argparse.Namespace, cache: Path) -> Packages:
-    from ingest.sample.package import PackageSpec, _agency_pki
+    from ingest.sample.package import PackageSpec, agency_pki
     from metadata_schemas.enums import ConfidenceLevel
 
     agency = _agency()
     pki_cache = cache / "pki"
-    pki, _ = _agency_pki(agency, 2025, pki_cache)
+    pki, _ = agency_pki(agency, 2025, pki_cache)
     small: list[Path] = []
     need_small = args.sizes in ("small", "all")
     for index in range(args.packages if need_small else 0):

@@ -19,7 +19,7 @@ from ingest.sample.agencies import SO_NOI_VU_NGHE_AN
 from ingest.sample.package import (
     BuiltPackage,
     PackageSpec,
-    _agency_pki,
+    agency_pki,
     build_package,
     default_cache_dir,
 )
@@ -27,7 +27,7 @@ from tests.conftest import World, login
 
 
 def trust_sample_pki(world: World) -> None:
-    pki, _ = _agency_pki(SO_NOI_VU_NGHE_AN, 2025, default_cache_dir())
+    pki, _ = agency_pki(SO_NOI_VU_NGHE_AN, 2025, default_cache_dir())
     with world.session() as session:
         trust.add_trust_anchors(session, pki.root_pem.read_bytes(), actor="test")
 

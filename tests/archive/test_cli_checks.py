@@ -13,7 +13,7 @@ import pytest
 
 from ingest.sample.agencies import SO_NOI_VU_NGHE_AN
 from ingest.sample.broken import BROKEN_RULES
-from ingest.sample.package import PackageSpec, _agency_pki, build_package
+from ingest.sample.package import PackageSpec, agency_pki, build_package
 
 
 def luutru(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -34,7 +34,7 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     spec = PackageSpec(seed=21, agency=SO_NOI_VU_NGHE_AN, documents=1)
     good = build_package(spec, out / "good")
     unsigned = BROKEN_RULES["unsigned-document"].build(spec, out / "unsigned", None)
-    pki, _ = _agency_pki(SO_NOI_VU_NGHE_AN, 2025, out / "pki")
+    pki, _ = agency_pki(SO_NOI_VU_NGHE_AN, 2025, out / "pki")
     return {
         "good": good.zip_path,
         "unsigned": unsigned.zip_path,

@@ -19,7 +19,7 @@ from archive.services.validation import validate_submission
 from archive.settings import Settings
 from ingest.sample.agencies import SO_NOI_VU_NGHE_AN
 from ingest.sample.broken import BROKEN_RULES
-from ingest.sample.package import PackageSpec, _agency_pki, build_package
+from ingest.sample.package import PackageSpec, agency_pki, build_package
 from ops.services.clamav import build_test_database
 from tests.conftest import World
 
@@ -34,7 +34,7 @@ def checked_settings(settings: Settings, tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def trusted_world(world: World, tmp_path: Path) -> World:
-    pki, _ = _agency_pki(SO_NOI_VU_NGHE_AN, 2025, tmp_path / "pki")
+    pki, _ = agency_pki(SO_NOI_VU_NGHE_AN, 2025, tmp_path / "pki")
     with world.session() as session:
         trust.add_trust_anchors(session, pki.root_pem.read_bytes(), actor="test")
     return world

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from archive.catalog.events import Event
 from archive.catalog.jobs import Job
 from ingest.sample.agencies import SO_NOI_VU_NGHE_AN
-from ingest.sample.package import PackageSpec, _agency_pki, build_package
+from ingest.sample.package import PackageSpec, agency_pki, build_package
 from ops.services.clamav import build_test_database
 from tests.archive.test_jobs import _descendants, _free_port, _start_service, _still_running
 
@@ -62,7 +62,7 @@ def _comparable(findings: list[dict[str, Any]]) -> list[str]:
 def test_worker_killed_mid_validation_finishes_with_the_same_report(tmp_path: Path) -> None:
     if shutil.which("clamscan") is None:
         pytest.skip("ClamAV (clamscan) is not installed; ./ops/test installs it from Debian")
-    pki, _ = _agency_pki(AGENCY, 2025, tmp_path / "pki")
+    pki, _ = agency_pki(AGENCY, 2025, tmp_path / "pki")
     built = build_package(
         PackageSpec(seed=41, agency=AGENCY, documents=2, large_mb=LARGE_MB),
         tmp_path / "out",

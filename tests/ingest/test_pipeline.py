@@ -14,7 +14,7 @@ from ingest.findings import Outcome, Report
 from ingest.pipeline import PipelineConfig, PipelineResult, run_pipeline
 from ingest.sample.agencies import SO_NOI_VU_NGHE_AN
 from ingest.sample.broken import BROKEN_RULES
-from ingest.sample.package import PackageSpec, _agency_pki, build_package
+from ingest.sample.package import PackageSpec, agency_pki, build_package
 from metadata_schemas.enums import ConfidenceLevel
 from ops.services.clamav import build_test_database
 
@@ -65,7 +65,7 @@ def pipeline_context(tmp_path_factory: pytest.TempPathFactory) -> CheckContext:
     if shutil.which("clamscan") is None:
         pytest.skip("ClamAV (clamscan) is not installed; ./ops/test installs it from Debian")
     database = build_test_database(tmp_path_factory.mktemp("clamav-db"))
-    pki, _ = _agency_pki(AGENCY, 2025, tmp_path_factory.mktemp("pki"))
+    pki, _ = agency_pki(AGENCY, 2025, tmp_path_factory.mktemp("pki"))
     return CheckContext(trust_roots_pem=[pki.root_pem.read_bytes()], clamav_database_dir=database)
 
 
