@@ -118,12 +118,14 @@ def _problem(response: httpx.Response) -> str:
 
 
 def finding_lines(result: PushResult) -> list[str]:
-    """One compact line per finding that did not pass: severity, code, path, message."""
+    """One compact line per finding that did not pass: severity (or "undecided" for a finding
+    that could not be decided), code, path, message."""
     lines = []
     for item in result.findings:
         if item.get("outcome") == "passed":
             continue
+        label = "undecided" if item.get("outcome") == "indeterminate" else item.get("severity", "?")
         path = f" {item['path']}" if item.get("path") else ""
         message = item.get("message_vi") or item.get("message_en") or ""
-        lines.append(f"  {item.get('severity', '?'):7} {item.get('code', '?')}{path}: {message}")
+        lines.append(f"  {label:9} {item.get('code', '?')}{path}: {message}")
     return lines
