@@ -6,6 +6,7 @@ Both are single-command Typer apps (the options live on the callback), so that
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import time
 from pathlib import Path
@@ -64,6 +65,7 @@ def sample(
         str | None,
         typer.Option(help="mã cơ quan (QĐ 20/2020) / agency code, e.g. 000.00.01.H41"),
     ] = None,
+    jobs: Annotated[int, typer.Option(help="số tiến trình song song / parallel processes")] = 1,
 ) -> None:
     """Build COUNT packages; print each zip path. The test CA that signed them is written to
     OUT/test-root.pem (``luutru admin add-trust-anchor`` it on a demo archive, never on a real
@@ -76,6 +78,8 @@ def sample(
         raise _fail(f"unknown rule {broken!r}; see --broken list")
     if count < 1:
         raise _fail("--count must be at least 1")
+    if jobs < 1:
+        raise _fail("--jobs must be at least 1")
     if mode not in (Mode.PUBLIC.value, Mode.CONDITIONAL.value):
         raise _fail("--mode must be 01 or 02 (03 only via --broken secret-dossier-mode-03)")
     chosen = None
@@ -99,7 +103,7 @@ def sample(
     )
     try:
         spec.check()
-        built = _build_all(spec, out, count, broken, cache_dir)
+        built = _build_all(spec, out, count, broken, cache_dir, jobs)
     except (ValueError, OSError) as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
         raise _fail(first_line) from None
@@ -118,25 +122,42 @@ def _write_test_roots(built: list[BuiltPackage], out: Path, cache_dir: Path | No
     (out / "test-root.pem").write_bytes(b"".join(roots))
 
 
+def _build_one(
+    spec: PackageSpec, out: Path, broken: str | None, cache_dir: Path | None
+) -> BuiltPackage:
+    if broken is None:
+        return build_package(spec, out, cache_dir=cache_dir)
+    return BROKEN_RULES[broken].build(spec, out, cache_dir)
+
+
 def _build_all(
-    spec: PackageSpec, out: Path, count: int, broken: str | None, cache_dir: Path | None
+    spec: PackageSpec,
+    out: Path,
+    count: int,
+    broken: str | None,
+    cache_dir: Path | None,
+    jobs: int = 1,
 ) -> list[BuiltPackage]:
     started = time.monotonic()
-    built: list[BuiltPackage] = []
-    with Progress(transient=True, disable=False, auto_refresh=False) as progress:
+    specs = [dataclasses.replace(spec, seed=spec.seed + i, sequence=i + 1) for i in range(count)]
+    built: dict[int, BuiltPackage] = {}
+    with (
+        Progress(transient=True, auto_refresh=False) as progress,
+        concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool,
+    ):
         task = progress.add_task("Đang tạo gói / building", total=count, visible=False)
-        for index in range(count):
-            one = dataclasses.replace(spec, seed=spec.seed + index, sequence=index + 1)
-            if broken is None:
-                built.append(build_package(one, out, cache_dir=cache_dir))
-            else:
-                built.append(BROKEN_RULES[broken].build(one, out, cache_dir))
+        futures = {
+            pool.submit(_build_one, one, out, broken, cache_dir): index
+            for index, one in enumerate(specs)
+        }
+        for future in concurrent.futures.as_completed(futures):
+            built[futures[future]] = future.result()
             # Only runs longer than a second show a bar.
             if time.monotonic() - started > PROGRESS_AFTER_SECONDS:
                 progress.update(task, visible=True)
             progress.update(task, advance=1)
             progress.refresh()
-    return built
+    return [built[index] for index in range(count)]
 
 
 @push_app.callback(invoke_without_command=True)
