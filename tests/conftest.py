@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,21 @@ __all__ = ["catalog_url", "postgres_template", "sqlite_template"]
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
 PASSWORD = "mật-khẩu-thử-1234"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sample_memo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Sample packages are byte-deterministic: build each spec once per test session."""
+    from ingest.sample.memo import MEMO_ENV
+
+    folder = tmp_path_factory.mktemp("sample-memo")
+    previous = os.environ.get(MEMO_ENV)
+    os.environ[MEMO_ENV] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop(MEMO_ENV, None)
+    else:
+        os.environ[MEMO_ENV] = previous
 
 
 @pytest.fixture

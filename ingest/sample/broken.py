@@ -34,6 +34,7 @@ from lxml import etree
 
 from ingest.sample import signing
 from ingest.sample.ead import document_xml
+from ingest.sample.memo import memoised
 from ingest.sample.mets import CSIP, METS
 from ingest.sample.package import (
     BuiltPackage,
@@ -415,7 +416,12 @@ def _not_a_zip(spec: PackageSpec, out_dir: Path, cache_dir: Path | None = None) 
 def _variant(
     name: str, vi: str, en: str, codes: tuple[str, ...], build: Callable[..., BuiltPackage]
 ) -> BrokenVariant:
-    return BrokenVariant(name, vi, en, codes, build)
+    def build_once(spec: PackageSpec, out_dir: Path, cache_dir: Path | None = None) -> BuiltPackage:
+        return memoised(
+            f"broken:{name}", spec, out_dir, lambda target: build(spec, target, cache_dir)
+        )
+
+    return BrokenVariant(name, vi, en, codes, build_once)
 
 
 _DIGITISED = ConfidenceLevel.DIGITISED

@@ -31,6 +31,7 @@ import pikepdf
 
 from ingest.sample.agencies import AGENCIES, Agency
 from ingest.sample.ead import DocumentRecord, DossierRecord, document_xml, dossier_xml
+from ingest.sample.memo import memoised
 from ingest.sample.mets import (
     MetsDocument,
     MetsFile,
@@ -190,14 +191,18 @@ def build_package(
 ) -> BuiltPackage:
     """Write ``<sequence><OBJID>.zip`` for ``spec`` into ``out_dir``."""
     spec.check()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    work = out_dir / f".work-{spec.seed}-{spec.sequence}"
-    shutil.rmtree(work, ignore_errors=True)
-    try:
-        staged = stage_package(spec, work, cache_dir=cache_dir)
-        return write_zip(staged, out_dir / staged.zip_name)
-    finally:
+
+    def build(target: Path) -> BuiltPackage:
+        target.mkdir(parents=True, exist_ok=True)
+        work = target / f".work-{spec.seed}-{spec.sequence}"
         shutil.rmtree(work, ignore_errors=True)
+        try:
+            staged = stage_package(spec, work, cache_dir=cache_dir)
+            return write_zip(staged, target / staged.zip_name)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    return memoised("good", spec, out_dir, build)
 
 
 def derived_seed(*parts: object) -> int:
