@@ -118,10 +118,17 @@ class _Location:
     problem: str | None = None
 
 
-def _copy(src: _Location, src_path: str, dst: _Location, dst_path: str, sha256: str | None) -> None:
+def _copy(
+    src: _Location,
+    src_path: str,
+    dst: _Location,
+    dst_path: str,
+    sha256: str | None,
+    sha512: str | None = None,
+) -> None:
     info = src.store.head(f"{src.root}/{src_path}")
     with src.store.open(f"{src.root}/{src_path}") as fh:
-        dst.store.put(f"{dst.root}/{dst_path}", fh, info.size, sha256)
+        dst.store.put(f"{dst.root}/{dst_path}", fh, info.size, sha256, sha512_hex=sha512)
 
 
 def _verify(
@@ -130,6 +137,7 @@ def _verify(
     inventory: Inventory | None,
     skip: Collection[str],
     throttle: Throttle | None,
+    thorough: bool,
 ) -> ObjectVerification:
     return verify_object(
         loc.store,
@@ -137,6 +145,7 @@ def _verify(
         inventory=inventory,
         skip=skip,
         on_chunk=throttle.consume if throttle else None,
+        thorough=thorough,
     )
 
 
@@ -147,8 +156,13 @@ def verify_and_repair(
     repair: bool = True,
     throttle: Throttle | None = None,
     skip: Mapping[str, Collection[str]] | None = None,
+    thorough: bool = True,
 ) -> FixityResult:
     """Verify the object on every location and (unless ``repair=False``) repair what is bad.
+
+    Verification is thorough by default (sha512 and the sha256 fixity values, see
+    :func:`~storage.ocfl.verify_object`): a repair copies only content proven good both ways.
+    ``thorough=False`` checks sha512 only.
 
     The reference inventory is the sidecar-valid one with the highest head.  A location whose
     own inventory is valid and at that head is checked against its own; others are checked
@@ -205,7 +219,7 @@ def verify_and_repair(
             continue
         try:
             result.before[loc.store.name] = _verify(
-                loc, object_id, override(loc), skip.get(loc.store.name, ()), throttle
+                loc, object_id, override(loc), skip.get(loc.store.name, ()), throttle, thorough
             )
             usable.append(loc)
         except TransientStorageError as exc:
@@ -263,7 +277,7 @@ def verify_and_repair(
             result.after[name] = result.before[name]
             continue
         try:
-            result.after[name] = _verify(loc, object_id, None, (), throttle)
+            result.after[name] = _verify(loc, object_id, None, (), throttle, thorough)
         except (TransientStorageError, InventoryError, ObjectNotFound) as exc:
             result.unavailable[name] = str(exc)
             continue
@@ -284,7 +298,14 @@ def _repair_content(
     errors: list[str] = []
     for src, good in sources:
         try:
-            _copy(src, good.path, loc, bad.path, good.actual.get("sha256"))
+            _copy(
+                src,
+                good.path,
+                loc,
+                bad.path,
+                good.actual.get("sha256"),  # only when this verification checked it
+                good.expected["sha512"],
+            )
         except (DigestMismatch, ObjectNotFound, TransientStorageError) as exc:
             errors.append(f"{src.store.name}: {exc}")
             continue

@@ -6,8 +6,10 @@ Callers depend on :class:`ObjectStore` only; the concrete backend comes from
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol, runtime_checkable
 
@@ -24,6 +26,7 @@ class ObjectInfo:
     key: str
     size: int
     sha256: str | None = None  # lower-case hex, when the backend stored one
+    sha512: str | None = None  # lower-case hex; ``put`` returns it, ``head`` does not
 
 
 class ObjectStream(io.RawIOBase):
@@ -84,13 +87,24 @@ class ObjectStore(Protocol):
     def name(self) -> str: ...
 
     def put(
-        self, key: str, stream: BinaryIO | Readable, size: int, sha256_hex: str | None = None
+        self,
+        key: str,
+        stream: BinaryIO | Readable,
+        size: int,
+        sha256_hex: str | None = None,
+        *,
+        sha512_hex: str | None = None,
     ) -> ObjectInfo:
         """Store exactly ``size`` bytes from ``stream`` under ``key``, atomically.
 
-        Readers see either the old object or the complete new one, never a part.  When
-        ``sha256_hex`` is given the bytes are verified against it (by the backend where it can)
-        and :class:`~storage.errors.DigestMismatch` is raised with nothing stored.
+        Readers see either the old object or the complete new one, never a part.  The bytes
+        are hashed as they are written, in the same pass:
+
+        * no digest given: sha256 and sha512 are both computed and returned in the
+          :class:`ObjectInfo` (one read of the source gives the store and its digests);
+        * known digests given: the written bytes are verified against them, hashing only
+          what the check needs (sha256 when it is known, else sha512); the given digests are
+          returned.  A mismatch raises :class:`~storage.errors.DigestMismatch`, nothing stored.
         """
         ...
 
@@ -115,6 +129,17 @@ class ObjectStore(Protocol):
     def ping(self) -> str | None:
         """None when the location is usable, else a one-line reason (for readiness checks)."""
         ...
+
+
+def batch(store: ObjectStore) -> AbstractContextManager[object]:
+    """A block whose puts may defer their durability work to its end (see LocalStore.batch).
+
+    Inside it a put may return before the object is durable (or, on a local folder, visible
+    under its key); leaving the block without an exception guarantees both, and raises any
+    error a deferred part met.  Backends without such work give a no-op block.
+    """
+    make = getattr(store, "batch", None)
+    return make() if callable(make) else contextlib.nullcontext()
 
 
 def validate_key(key: str) -> str:

@@ -10,6 +10,11 @@ version's inventory, and the root inventory (the commit point) last.  Leftovers 
 attempt at version N are removed before version N is written again.  Versions are never
 rewritten; unchanged files of a new version are referenced by digest.
 
+Verification re-reads every file.  Routine checks (read-back after writing, scheduled audits)
+hash each byte once, with the manifest's sha512; thorough ones also recompute the sha256 of the
+``fixity`` block (``verify_object(thorough=True)``, used before repairs and by
+``luutru fixity audit --thorough``).
+
 Not safe for two concurrent writers of the *same* object; the caller serialises (catalog lock).
 """
 
@@ -17,17 +22,20 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
 import io
 import json
+import os
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storage.digests import Digests, digest_bytes, digest_file, digest_stream
-from storage.errors import InventoryError, ObjectNotFound, OcflError, StorageError
-from storage.interfaces import ObjectStore, ObjectStream, validate_key
+from storage.digests import ALGORITHMS, Digests, digest_file, hash_stream
+from storage.errors import DigestMismatch, InventoryError, ObjectNotFound, OcflError, StorageError
+from storage.interfaces import ObjectStore, ObjectStream, batch, validate_key
 from storage.ocfl_layout import CONFIG_PATH, EXTENSION_NAME, HashedNTupleLayout
 
 SPEC_VERSION = "1.1"
@@ -159,7 +167,7 @@ def parse_sidecar(data: bytes) -> str:
 
 # -- storage root ------------------------------------------------------------------------------
 def _put_bytes(store: ObjectStore, key: str, data: bytes) -> None:
-    store.put(key, io.BytesIO(data), len(data), digest_bytes(data).sha256)
+    store.put(key, io.BytesIO(data), len(data), hashlib.sha256(data).hexdigest())
 
 
 def _read_bytes(store: ObjectStore, key: str) -> bytes:
@@ -220,6 +228,7 @@ class WrittenVersion:
     added: tuple[AddedContent, ...]  # new content stored by this version
     reused: tuple[str, ...]  # logical paths whose content an earlier version already holds
     bytes_written: int
+    digests: dict[str, Digests] = field(default_factory=dict)  # logical path -> its digests
 
 
 def validate_logical_path(path: str) -> str:
@@ -257,12 +266,22 @@ def write_object(
     *,
     user_address: str | None = None,
     created: dt.datetime | None = None,
+    digests: Mapping[str, Digests] | None = None,
 ) -> WrittenVersion:
     """Write ``files`` (logical path, local file) as version 1 or as the next version.
 
-    The new version's state is exactly ``files``.  Content whose sha512 the object already
-    holds is referenced, not stored again.  Pass the same ``created`` when writing the same
-    version to several locations so that their inventories are identical.
+    The new state is exactly ``files``.  Content whose sha512 the object already holds is
+    referenced, not stored again.  Pass the same ``created`` when writing the same version to
+    several locations so that their inventories are identical.
+
+    Each source file is read once per location and its sha512 computed once in all.
+    ``digests`` (logical path -> digests of those very files, e.g. the
+    :attr:`WrittenVersion.digests` of the same version written to another location) are
+    taken as known: the store only verifies the bytes it writes against their sha256.  Files
+    without one are digested by the write itself (sha256 + sha512 while copying) in a first
+    version; a later version digests them first, to find the content it already holds.
+    Content writes share their syncs (:func:`~storage.interfaces.batch`) and are durable
+    before any inventory is written.
     """
     layout = ensure_storage_root(store)
     root = layout.object_root(object_id)
@@ -274,21 +293,20 @@ def write_object(
     number = previous.head_number + 1 if previous else 1
     vname = f"v{number}"
 
-    # 1. Digest every file once; build the new state.
-    state: dict[str, list[str]] = {}
-    digests_by_sha512: dict[str, Digests] = {}
-    sources: dict[str, tuple[Path, str]] = {}  # sha512 -> (first local file, its logical path)
+    sources: list[tuple[str, Path]] = []
     seen: set[str] = set()
     for logical, local in files:
         validate_logical_path(logical)
         if logical in seen:
             raise OcflError("logical path given twice", path=logical)
         seen.add(logical)
-        d = digest_file(Path(local))
-        state.setdefault(d.sha512, []).append(logical)
-        digests_by_sha512[d.sha512] = d
-        sources.setdefault(d.sha512, (Path(local), logical))
+        sources.append((logical, Path(local)))
     _check_conflicts(seen)
+    known = {logical: digests[logical] for logical in seen if digests and logical in digests}
+    if previous is not None:
+        for logical, local in sources:
+            if logical not in known:
+                known[logical] = digest_file(local, parallel=True)
 
     manifest = {k: list(v) for k, v in (previous.manifest if previous else {}).items()}
     fixity = {
@@ -297,29 +315,41 @@ def write_object(
     }
     fixity.setdefault(FIXITY_ALGORITHM, {})
 
-    # 2. Remove leftovers of a crashed earlier attempt at this version (never committed).
+    # Remove leftovers of a crashed earlier attempt at this version (never committed).
     for stale in list(store.list(f"{root}/{vname}/")):
         store.delete(stale)
 
-    # 3. Content first.
+    # Content first.
+    held = set(manifest)
+    state: dict[str, list[str]] = {}
     added: list[AddedContent] = []
     reused: list[str] = []
+    duplicates: list[str] = []  # written before their digest was known to be held already
     written = 0
-    for sha512, logicals in state.items():
-        if sha512 in manifest:
-            reused.extend(logicals)
-            continue
-        local, logical = sources[sha512]
-        d = digests_by_sha512[sha512]
-        content_path = f"{vname}/{CONTENT_DIRECTORY}/{logical}"
-        with local.open("rb") as fh:
-            store.put(f"{root}/{content_path}", fh, d.size, d.sha256)
-        manifest[sha512] = [content_path]
-        fixity[FIXITY_ALGORITHM].setdefault(d.sha256, []).append(content_path)
-        added.append(AddedContent(content_path, tuple(logicals), d))
-        written += d.size
+    with batch(store):
+        for logical, local in sources:
+            d = known.get(logical)
+            if d is not None and d.sha512 in manifest:
+                state.setdefault(d.sha512, []).append(logical)
+                if d.sha512 in held:
+                    reused.append(logical)
+                continue
+            content_path = f"{vname}/{CONTENT_DIRECTORY}/{logical}"
+            d = _put_content(store, f"{root}/{content_path}", local, d)
+            known[logical] = d
+            state.setdefault(d.sha512, []).append(logical)
+            if d.sha512 in manifest:  # same bytes as a file added just before
+                duplicates.append(f"{root}/{content_path}")
+                continue
+            manifest[d.sha512] = [content_path]
+            fixity[FIXITY_ALGORITHM].setdefault(d.sha256, []).append(content_path)
+            added.append(AddedContent(content_path, (logical,), d))
+            written += d.size
+    for key in duplicates:
+        store.delete(key)
+    added = [AddedContent(a.content_path, tuple(state[a.digests.sha512]), a.digests) for a in added]
 
-    # 4. Declaration, version inventory, then the root inventory (commit point).
+    # Declaration, version inventory, then the root inventory (commit point).
     versions = dict(previous.versions) if previous else {}
     user_block = {"name": user}
     if user_address:
@@ -334,12 +364,14 @@ def write_object(
         id=object_id, head=vname, manifest=manifest, versions=versions, fixity=fixity
     )
     data = inventory.to_bytes()
-    inv_sha512 = digest_bytes(data).sha512
-    if not store.exists(f"{root}/{OBJECT_DECLARATION}"):
-        _put_bytes(store, f"{root}/{OBJECT_DECLARATION}", OBJECT_DECLARATION_TEXT)
-    for base in (f"{root}/{vname}", root):
-        _put_bytes(store, f"{base}/{INVENTORY}", data)
-        _put_bytes(store, f"{base}/{SIDECAR}", sidecar_text(inv_sha512))
+    inv_sha512 = hashlib.sha512(data).hexdigest()
+    with batch(store):
+        if not store.exists(f"{root}/{OBJECT_DECLARATION}"):
+            _put_bytes(store, f"{root}/{OBJECT_DECLARATION}", OBJECT_DECLARATION_TEXT)
+        _put_bytes(store, f"{root}/{vname}/{INVENTORY}", data)
+        _put_bytes(store, f"{root}/{vname}/{SIDECAR}", sidecar_text(inv_sha512))
+    _put_bytes(store, f"{root}/{INVENTORY}", data)
+    _put_bytes(store, f"{root}/{SIDECAR}", sidecar_text(inv_sha512))
     return WrittenVersion(
         object_id=object_id,
         version=vname,
@@ -348,7 +380,25 @@ def write_object(
         added=tuple(added),
         reused=tuple(reused),
         bytes_written=written,
+        digests={logical: known[logical] for logical, _ in sources},
     )
+
+
+def _put_content(store: ObjectStore, key: str, local: Path, known: Digests | None) -> Digests:
+    """Copy one source file into the store in one read; return its digests."""
+    with local.open("rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if known is not None:
+            store.put(key, fh, known.size, known.sha256)
+            return known
+        info = store.put(key, fh, size)
+    if info.sha256 is None or info.sha512 is None:  # a store that does not report both
+        d = digest_file(local, parallel=True)
+        if info.sha256 is not None and info.sha256 != d.sha256:
+            store.delete(key)
+            raise DigestMismatch(key, "sha256", d.sha256, info.sha256, location=store.name)
+        return d
+    return Digests(size, info.sha256, info.sha512)
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -358,7 +408,7 @@ def read_inventory_at(store: ObjectStore, root: str) -> tuple[Inventory, str]:
         data = _read_bytes(store, f"{root}/{INVENTORY}")
     except ObjectNotFound as exc:
         raise ObjectNotFound(f"{root}/{INVENTORY}", location=store.name) from exc
-    actual = digest_bytes(data).sha512
+    actual = hashlib.sha512(data).hexdigest()
     try:
         expected = parse_sidecar(_read_bytes(store, f"{root}/{SIDECAR}"))
     except ObjectNotFound as exc:
@@ -464,7 +514,7 @@ def _check_inventory_file(
         data = _read_bytes(store, f"{root}/{path}")
     except ObjectNotFound:
         return FileCheck(path, "inventory", FileStatus.MISSING), None
-    actual = digest_bytes(data).sha512
+    actual = hashlib.sha512(data).hexdigest()
     try:
         sidecar = parse_sidecar(_read_bytes(store, f"{root}/{prefix}{SIDECAR}"))
     except ObjectNotFound:
@@ -494,6 +544,29 @@ def _check_inventory_file(
     return ok, data
 
 
+def _check_content(
+    store: ObjectStore,
+    root: str,
+    path: str,
+    expected: dict[str, str],
+    thorough: bool,
+    on_chunk: Callable[[int], None] | None,
+) -> FileCheck:
+    algorithms = [a for a in ALGORITHMS if a in expected] if thorough else [DIGEST_ALGORITHM]
+    try:
+        with store.open(f"{root}/{path}") as fh:
+            size, actual = hash_stream(fh, algorithms, on_chunk=on_chunk, parallel=True)
+        if any(actual[a] != expected[a] for a in algorithms) and len(actual) < len(ALGORITHMS):
+            # Damage is rare: read the file once more so that its report carries every digest.
+            with store.open(f"{root}/{path}") as fh:
+                size, actual = hash_stream(fh, ALGORITHMS, on_chunk=on_chunk)
+    except ObjectNotFound:
+        return FileCheck(path, "content", FileStatus.MISSING, expected)
+    good = all(actual[a] == expected[a] for a in algorithms)
+    status = FileStatus.OK if good else FileStatus.MISMATCH
+    return FileCheck(path, "content", status, expected, actual, size)
+
+
 def iter_verify_content(
     store: ObjectStore,
     root: str,
@@ -501,25 +574,35 @@ def iter_verify_content(
     *,
     skip: Collection[str] = (),
     on_chunk: Callable[[int], None] | None = None,
+    thorough: bool = False,
+    workers: int = 1,
 ) -> Iterator[FileCheck]:
-    """Re-read every content file (sorted, minus ``skip``) and yield one check per file."""
+    """Re-read every content file (sorted, minus ``skip``) and yield one check per file.
+
+    Routine (``thorough=False``): each byte is hashed once, with the manifest's sha512, which
+    alone proves the content.  ``thorough=True`` also recomputes the sha256 of the inventory's
+    fixity block (one more hash per byte), which shows whether the two records still agree.
+    A damaged file's report carries both digests either way.  ``workers`` > 1 hashes that many
+    files at once (results still in order; ``on_chunk`` is then called from worker threads).
+    """
     sha256_of = inventory.fixity_for(FIXITY_ALGORITHM)
+    todo: list[tuple[str, dict[str, str]]] = []
     for path, sha512 in sorted(inventory.content_digests().items()):
         if path in skip:
             continue
         expected = {"sha512": sha512}
         if path in sha256_of:
             expected["sha256"] = sha256_of[path]
-        try:
-            with store.open(f"{root}/{path}") as fh:
-                d = digest_stream(fh, on_chunk=on_chunk)
-        except ObjectNotFound:
-            yield FileCheck(path, "content", FileStatus.MISSING, expected)
-            continue
-        actual = {"sha512": d.sha512, "sha256": d.sha256}
-        good = all(actual[a] == v for a, v in expected.items())
-        status = FileStatus.OK if good else FileStatus.MISMATCH
-        yield FileCheck(path, "content", status, expected, actual, d.size)
+        todo.append((path, expected))
+
+    def check(item: tuple[str, dict[str, str]]) -> FileCheck:
+        return _check_content(store, root, item[0], item[1], thorough, on_chunk)
+
+    if workers <= 1 or len(todo) <= 1:
+        yield from map(check, todo)
+        return
+    with ThreadPoolExecutor(min(workers, len(todo)), thread_name_prefix="luutru-verify") as pool:
+        yield from pool.map(check, todo)
 
 
 def verify_object(
@@ -530,12 +613,18 @@ def verify_object(
     skip: Collection[str] = (),
     on_chunk: Callable[[int], None] | None = None,
     on_file: Callable[[FileCheck], None] | None = None,
+    thorough: bool = False,
+    workers: int = 1,
 ) -> ObjectVerification:
     """Re-read the object on ``store`` and compare every file with the inventory.
 
-    ``inventory`` overrides the location's own (used when that one is damaged); ``skip`` lists
-    content paths already verified by an interrupted run; ``on_file`` sees each result as it is
-    made (to record progress); ``on_chunk`` gets chunk sizes (to throttle).
+    ``thorough`` chooses the depth of the content check: routine (the default: sha512 of the
+    manifest, one hash per byte, for read-back and scheduled audits) or thorough (also the
+    sha256 fixity values, e.g. ``luutru fixity audit --thorough`` and before repairs); see
+    :func:`iter_verify_content`, which also explains ``workers``.  ``inventory`` overrides the
+    location's own (used when that one is damaged); ``skip`` lists content paths already
+    verified by an interrupted run; ``on_file`` sees each result as it is made (to record
+    progress); ``on_chunk`` gets chunk sizes (to throttle).
     """
     root = object_root(store, object_id)
     root_check, root_data = _check_inventory_file(store, root, "")
@@ -576,7 +665,9 @@ def verify_object(
         check, _ = _check_inventory_file(store, root, vname, expected)
         result.metadata.append(check)
     # Content.
-    for check in iter_verify_content(store, root, used, skip=skip, on_chunk=on_chunk):
+    for check in iter_verify_content(
+        store, root, used, skip=skip, on_chunk=on_chunk, thorough=thorough, workers=workers
+    ):
         result.files.append(check)
         if on_file is not None:
             on_file(check)

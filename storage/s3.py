@@ -7,6 +7,9 @@
 * Larger objects use multipart upload with a SHA-256 checksum per part; the whole-object digest
   is computed while streaming and checked before the upload is completed (otherwise aborted:
   nothing becomes visible).
+* With no digest given, ``put`` also computes the sha512 in the same pass and returns both; a
+  caller that knows only the sha512 gets the bytes checked against it before anything becomes
+  visible.
 * The whole-object sha256 is kept as user metadata ``x-amz-meta-sha256`` (a multipart object's
   S3 checksum is a checksum of part checksums).
 * botocore's adaptive retry mode runs inside every call; around it an explicit exponential
@@ -219,13 +222,33 @@ class S3Store:
 
     # -- writes --------------------------------------------------------------------------------
     def put(
-        self, key: str, stream: BinaryIO | Readable, size: int, sha256_hex: str | None = None
+        self,
+        key: str,
+        stream: BinaryIO | Readable,
+        size: int,
+        sha256_hex: str | None = None,
+        *,
+        sha512_hex: str | None = None,
     ) -> ObjectInfo:
         full = self._key(key)
         expected = sha256_hex.lower() if sha256_hex else None
+        known512 = sha512_hex.lower() if sha512_hex else None
+        # sha256 is always computed (S3 checksums); sha512 only when it is wanted (no digest
+        # given) or is the only digest there is to check.
+        sha512 = hashlib.sha512() if expected is None else None
+        reader = _Sha512Reader(stream, sha512) if sha512 is not None else stream
+
+        def check_sha512() -> None:  # all bytes read, nothing visible yet
+            if sha512 is not None and known512 is not None and sha512.hexdigest() != known512:
+                raise DigestMismatch(
+                    key, "sha512", known512, sha512.hexdigest(), location=self.name
+                )
+
         if size > self.config.multipart_threshold:
-            return self._put_multipart(key, full, stream, size, expected)
-        return self._put_single(key, full, stream, size, expected)
+            info = self._put_multipart(key, full, reader, size, expected, check_sha512)
+        else:
+            info = self._put_single(key, full, reader, size, expected, check_sha512)
+        return ObjectInfo(key, size, info.sha256, sha512.hexdigest() if sha512 else known512)
 
     def _read_exact(
         self, key: str, stream: BinaryIO | Readable, n: int, done: int, size: int
@@ -246,10 +269,17 @@ class S3Store:
             raise SizeMismatch(key, size, size + len(extra))
 
     def _put_single(
-        self, key: str, full: str, stream: BinaryIO | Readable, size: int, expected: str | None
+        self,
+        key: str,
+        full: str,
+        stream: BinaryIO | Readable,
+        size: int,
+        expected: str | None,
+        precommit: Callable[[], None],
     ) -> ObjectInfo:
         data = self._read_exact(key, stream, size, 0, size)
         self._check_eof(key, stream, size)
+        precommit()
         actual = hashlib.sha256(data).hexdigest()
         # Send the *expected* digest: the server verifies the bytes against it.
         sent = expected or actual
@@ -279,7 +309,13 @@ class S3Store:
         return ObjectInfo(key, size, actual)
 
     def _put_multipart(
-        self, key: str, full: str, stream: BinaryIO | Readable, size: int, expected: str | None
+        self,
+        key: str,
+        full: str,
+        stream: BinaryIO | Readable,
+        size: int,
+        expected: str | None,
+        precommit: Callable[[], None],
     ) -> ObjectInfo:
         metadata = {META_SHA256: expected} if expected else {}
         try:
@@ -326,6 +362,7 @@ class S3Store:
             actual = whole.hexdigest()
             if expected is not None and actual != expected:
                 raise DigestMismatch(key, "sha256", expected, actual, location=self.name)
+            precommit()
             self._call(
                 "complete_multipart_upload",
                 lambda: self.client.complete_multipart_upload(
@@ -427,6 +464,19 @@ class S3Store:
         except (BotoCoreError, Urllib3HTTPError) as exc:
             return f"{self.name}: {self.config.endpoint_url}: {type(exc).__name__}: {exc}"
         return None
+
+
+class _Sha512Reader:
+    """Passes reads through, hashing them (the sha512 of a put, in the same pass)."""
+
+    def __init__(self, inner: BinaryIO | Readable, digest: Any) -> None:
+        self._inner = inner
+        self._digest = digest
+
+    def read(self, n: int = -1, /) -> bytes:
+        data = self._inner.read(n)
+        self._digest.update(data)
+        return data
 
 
 class _S3Reader:

@@ -37,6 +37,14 @@ def audit(
     new: Annotated[
         bool, typer.Option("--new", help="start a new audit instead of resuming a stopped one")
     ] = False,
+    thorough: Annotated[
+        bool,
+        typer.Option(
+            "--thorough",
+            help="also recompute the sha256 fixity values (routine: sha512 only, one hash per "
+            "byte)",
+        ),
+    ] = False,
 ) -> None:
     """Kiểm tra và sửa các bản lưu / verify stored copies, repair from good ones."""
     settings, engine = settings_and_engine()
@@ -71,7 +79,9 @@ def audit(
             )
 
         try:
-            result = fixity.run_audit(engine, settings, audit_id, on_progress=show)
+            result = fixity.run_audit(
+                engine, settings, audit_id, on_progress=show, thorough=thorough
+            )
         except KeyboardInterrupt:
             raise fail(f"audit {audit_id} interrupted; run again to continue", 130) from None
         except Exception as exc:  # recorded on the audit row already; one line here

@@ -59,7 +59,7 @@ from ingest.aip import (
 from ingest.aip.correction import apply_correction
 from ingest.package import Package, read_package
 from ingest.unpack import unpack
-from storage.digests import digest_file
+from storage.digests import Digests, digest_file
 from storage.errors import ObjectNotFound, StorageError
 from storage.interfaces import ObjectStore
 from storage.ocfl import (
@@ -74,6 +74,7 @@ from storage.ocfl import (
 log = get_logger(__name__)
 AGENT = "software:luutru-archiving"
 STATE_FILE = "aip-state.json"
+READ_BACK_WORKERS = 2  # files hashed at once when reading a new version back
 TOOLS = ("luutru", "pyhanko", "pikepdf", "lxml", "pypdf", "reportlab")
 
 
@@ -333,23 +334,34 @@ def replicate(
     store: ObjectStore,
     object_id: str,
     files: Sequence[tuple[str, Path]],
-    sha512: dict[str, str],
+    digests: dict[str, Digests],
     *,
     version: int,
     message: str,
     user: str,
     created: dt.datetime,
 ) -> Replica:
+    """Write the version to ``store`` unless it holds it already.
+
+    ``digests`` (logical path → digests) is shared by the locations of one version: filled in
+    by the first write (or when a held version must be compared), then only verified.
+    """
     held = _held_version(store, object_id)
-    if held == sha512 and (held is not None):
-        inventory = read_inventory(store, object_id)
-        if inventory.head_number == version:
-            return Replica(store.name, written=False)
-    if held is not None and read_inventory(store, object_id).head_number >= version:
-        raise ArchivingFailed(
-            f"location {store.name} already holds another version {version} of {object_id}"
-        )
-    written = write_object(store, object_id, files, message, user, created=created)
+    if held is not None:
+        for logical, local in files:
+            if logical not in digests:
+                digests[logical] = digest_file(local, parallel=True)
+        sha512 = {logical: digests[logical].sha512 for logical, _ in files}
+        if held == sha512:
+            inventory = read_inventory(store, object_id)
+            if inventory.head_number == version:
+                return Replica(store.name, written=False)
+        if read_inventory(store, object_id).head_number >= version:
+            raise ArchivingFailed(
+                f"location {store.name} already holds another version {version} of {object_id}"
+            )
+    written = write_object(store, object_id, files, message, user, created=created, digests=digests)
+    digests.update(written.digests)
     return Replica(store.name, written=True, inventory_sha512=written.inventory_sha512)
 
 
@@ -374,7 +386,7 @@ def store_everywhere(
     dossier_id: str | None,
 ) -> StorageOutcome:
     """Write the version to every location, then re-read every file of every location."""
-    sha512 = {logical: digest_file(local).sha512 for logical, local in files}
+    digests: dict[str, Digests] = {}
     failures: dict[str, str] = {}
     stores = open_locations(settings)
     for store in stores:
@@ -384,7 +396,7 @@ def store_everywhere(
                 store,
                 object_id,
                 files,
-                sha512,
+                digests,
                 version=version,
                 message=message,
                 user=user,
@@ -417,7 +429,7 @@ def store_everywhere(
             continue
         heartbeat()
         try:
-            check = verify_object(store, object_id)
+            check = verify_object(store, object_id, workers=READ_BACK_WORKERS)
             ok = check.ok and check.head == f"v{version}"
             results[store.name] = {
                 "ok": ok,

@@ -333,12 +333,13 @@ def _check_object(
     object_id: str,
     targets: Sequence[str],
     throttles: dict[str, Throttle],
+    thorough: bool = False,
 ) -> _ObjectCheck:
     outcome = _ObjectCheck()
     for name in targets:
         try:
             outcome.before[name] = verify_object(
-                stores[name], object_id, on_chunk=throttles[name].consume
+                stores[name], object_id, on_chunk=throttles[name].consume, thorough=thorough
             )
         except TransientStorageError as exc:
             outcome.unavailable[name] = str(exc)
@@ -554,8 +555,14 @@ def run_audit(
     *,
     on_progress: ProgressCallback | None = None,
     throttle_factory: ThrottleFactory = Throttle,
+    thorough: bool = False,
 ) -> FixityAudit:
     """Run (or resume) the audit to its end; returns the finished row (detached).
+
+    Routine audits (the default) check every file against the manifest's sha512, one hash per
+    byte; ``thorough`` also recomputes the sha256 fixity values (see
+    :func:`storage.ocfl.verify_object`).  Damaged objects are always re-verified thoroughly
+    before they are repaired.
 
     Raises whatever stopped it (a crash, a full disk, a location that does not answer) after
     recording the failure on the audit row; an audit is never left looking successful.
@@ -586,7 +593,7 @@ def run_audit(
             dossier_id=audit.dossier_id,
         )
     try:
-        return _walk(engine, settings, audit_id, on_progress, throttle_factory)
+        return _walk(engine, settings, audit_id, on_progress, throttle_factory, thorough)
     except BaseException as exc:
         reason = "interrupted" if isinstance(exc, KeyboardInterrupt) else str(exc)
         _fail(engine, audit_id, f"{type(exc).__name__}: {reason}".strip())
@@ -599,6 +606,7 @@ def _walk(
     audit_id: str,
     on_progress: ProgressCallback | None,
     throttle_factory: ThrottleFactory,
+    thorough: bool = False,
 ) -> FixityAudit:
     stores = _open_stores(settings)
     throttles = {loc.name: throttle_factory(loc.throttle_mb_per_s) for loc in settings.locations}
@@ -625,7 +633,7 @@ def _walk(
                 break
             dossier, locations = chosen
             object_id = dossier.ocfl_object_id or ""
-            check = _check_object(stores, object_id, locations, throttles)
+            check = _check_object(stores, object_id, locations, throttles, thorough)
             if check.unavailable and not check.before:
                 reasons = "; ".join(f"{k}: {v}" for k, v in check.unavailable.items())
                 raise ServiceUnavailable(

@@ -5,7 +5,16 @@ import io
 import os
 from pathlib import Path
 
-from storage.digests import HashingReader, digest_bytes, digest_file, digest_stream
+import pytest
+
+from storage.digests import (
+    Hasher,
+    HashingReader,
+    digest_bytes,
+    digest_file,
+    digest_stream,
+    hash_stream,
+)
 
 
 def test_one_pass_gives_size_sha256_sha512_over_many_chunks(tmp_path: Path) -> None:
@@ -36,3 +45,27 @@ def test_hashing_reader_hashes_what_passes_through() -> None:
     assert out.getvalue() == data
     assert reader.bytes_read == len(data)
     assert reader.digests() == digest_bytes(data)
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_hasher_gives_the_same_digests_in_helper_threads(parallel: bool) -> None:
+    chunks = [os.urandom(n) for n in (1024 * 1024, 1, 0, 70_000, 1024 * 1024)]
+    hasher = Hasher(parallel=parallel)
+    for chunk in chunks:
+        hasher.update(chunk)
+    data = b"".join(chunks)
+    assert hasher.size == len(data)
+    assert hasher.hexdigests() == {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "sha512": hashlib.sha512(data).hexdigest(),
+    }
+
+
+def test_hash_stream_computes_only_what_is_asked() -> None:
+    data = os.urandom(2 * 1024 * 1024 + 3)
+    size, digests = hash_stream(io.BytesIO(data), ["sha512"], parallel=True)
+    assert size == len(data)
+    assert digests == {"sha512": hashlib.sha512(data).hexdigest()}
+    with pytest.raises(ValueError):
+        Hasher(["md5"])
+    assert digest_stream(io.BytesIO(data), parallel=True) == digest_bytes(data)

@@ -213,3 +213,27 @@ def test_resume_skips_files_per_location(
     assert [c.path for c in result.before["kho-a"].files if c.path in done] == []
     assert result.before["kho-a"].skipped == done
     assert len(result.before["kho-b"].files) == 3
+
+
+@pytest.mark.parametrize("thorough", [True, False])
+def test_repair_checks_fixity_thoroughly_unless_told_not_to(
+    tmp_path: Path, source_files: dict[str, Path], thorough: bool
+) -> None:
+    a, b = (
+        open_store(LocationConfig(name=n, kind="local", path=tmp_path / n), create=True)
+        for n in ("kho-a", "kho-b")
+    )
+    for store in (a, b):
+        write_object(store, OBJECT_ID, source_files.items(), "v1", "A", created=WHEN)
+    path = "v1/content/METS.xml"
+    target = tmp_path / "kho-a" / verify_object(a, OBJECT_ID).object_root / path
+    target.write_bytes(b"<mets!>")  # same size as "<mets/>", other bytes
+
+    result = verify_and_repair([a, b], OBJECT_ID, thorough=thorough)
+    assert [(r.location, r.path, r.status) for r in result.repairs] == [
+        ("kho-a", path, RepairStatus.REPAIRED)
+    ]
+    algorithms = {"sha256", "sha512"} if thorough else {"sha512"}
+    good = result.before["kho-b"].check(path)
+    assert good is not None and set(good.actual) == algorithms
+    assert result.ok and target.read_bytes() == source_files["METS.xml"].read_bytes()

@@ -160,3 +160,37 @@ def test_list_prefix_escape_refused(store: ObjectStore) -> None:
 
 def test_validate_key_accepts_vietnamese() -> None:
     assert validate_key("v1/content/Quyết định số 12.pdf") == "v1/content/Quyết định số 12.pdf"
+
+
+def test_put_without_digests_returns_both_from_the_same_pass(store: ObjectStore) -> None:
+    data = os.urandom(3 * 1024 * 1024 + 5)
+    info = store.put("one/pass.bin", io.BytesIO(data), len(data))
+    assert info.sha256 == hashlib.sha256(data).hexdigest()
+    assert info.sha512 == hashlib.sha512(data).hexdigest()
+
+
+@pytest.mark.parametrize("size", [13, 5 * 1024 * 1024 + 10])  # single put and multipart on S3
+def test_known_sha512_put_rejects_other_bytes(store: ObjectStore, size: int) -> None:
+    data = os.urandom(size)
+    wrong = hashlib.sha512(b"noi dung khac").hexdigest()
+    with pytest.raises(DigestMismatch) as info:
+        store.put("x/y.bin", io.BytesIO(data), len(data), sha512_hex=wrong)
+    assert info.value.algorithm == "sha512"
+    assert info.value.expected == wrong
+    assert list(store.list()) == []
+    right = hashlib.sha512(data).hexdigest()
+    stored = store.put("x/y.bin", io.BytesIO(data), len(data), sha512_hex=right.upper())
+    assert stored.sha512 == right
+    with store.open("x/y.bin") as fh:
+        assert fh.read() == data
+
+
+def test_known_digests_put_checks_the_bytes_it_writes(store: ObjectStore) -> None:
+    data = b"ban goc " * 1000
+    other = b"ban khac" * 1000  # same size, other bytes: what the caller digested changed
+    sha256, sha512 = hashlib.sha256(data).hexdigest(), hashlib.sha512(data).hexdigest()
+    with pytest.raises(DigestMismatch):
+        store.put("k", io.BytesIO(other), len(other), sha256, sha512_hex=sha512)
+    assert list(store.list()) == []
+    info = store.put("k", io.BytesIO(data), len(data), sha256, sha512_hex=sha512)
+    assert (info.sha256, info.sha512) == (sha256, sha512)

@@ -18,6 +18,7 @@ from ocfl.validator import Validator
 
 from ops.services.seaweedfs import seaweedfs
 from storage import (
+    DigestMismatch,
     InventoryError,
     LocationConfig,
     ObjectNotFound,
@@ -343,11 +344,19 @@ class CrashAfterPuts:
     def name(self) -> str:
         return self.inner.name
 
-    def put(self, key: str, stream: Any, size: int, sha256_hex: str | None = None) -> ObjectInfo:
+    def put(
+        self,
+        key: str,
+        stream: Any,
+        size: int,
+        sha256_hex: str | None = None,
+        *,
+        sha512_hex: str | None = None,
+    ) -> ObjectInfo:
         if self.left == 0:
             raise _Crash(key)
         self.left -= 1
-        return self.inner.put(key, stream, size, sha256_hex)
+        return self.inner.put(key, stream, size, sha256_hex, sha512_hex=sha512_hex)
 
     def open(self, key: str) -> ObjectStream:
         return self.inner.open(key)
@@ -427,11 +436,19 @@ def test_ocfl_on_s3_and_gateway_loss_mid_write(files: dict[str, Path], tmp_path:
         from ops.services import seaweedfs as sw
 
         class StopGatewayAfterFirstPut(CrashAfterPuts):
-            def put(self, key: str, stream: Any, size: int, sha256_hex: str | None = None) -> Any:
+            def put(
+                self,
+                key: str,
+                stream: Any,
+                size: int,
+                sha256_hex: str | None = None,
+                *,
+                sha512_hex: str | None = None,
+            ) -> Any:
                 if self.left == 0:
                     sw.stop(data_dir)
                 self.left -= 1
-                return self.inner.put(key, stream, size, sha256_hex)
+                return self.inner.put(key, stream, size, sha256_hex, sha512_hex=sha512_hex)
 
         logging.getLogger("botocore").setLevel(logging.CRITICAL)
         with pytest.raises(TransientStorageError) as info:
@@ -447,3 +464,97 @@ def test_ocfl_on_s3_and_gateway_loss_mid_write(files: dict[str, Path], tmp_path:
         w = write_object(s3, OBJECT_ID, v2_files.items(), "v2", "A")
         assert w.version == "v2"
         assert verify_object(s3, OBJECT_ID).ok
+
+
+def test_routine_verify_hashes_sha512_only_and_still_finds_a_flipped_byte(
+    local: ObjectStore, files: dict[str, Path], tmp_path: Path
+) -> None:
+    w = write_object(local, OBJECT_ID, files.items(), "v1", "A")
+    clean = verify_object(local, OBJECT_ID)
+    assert clean.ok
+    assert all(set(c.actual) == {"sha512"} for c in clean.files)  # one hash per byte
+    target = _root_dir(tmp_path) / w.object_root / "v1/content/metadata/descriptive/EAD.xml"
+    data = bytearray(target.read_bytes())
+    data[len(data) // 2] ^= 0x20
+    target.write_bytes(bytes(data))
+    result = verify_object(local, OBJECT_ID)
+    assert [c.path for c in result.bad_files] == ["v1/content/metadata/descriptive/EAD.xml"]
+    bad = result.bad_files[0]
+    assert bad.status is FileStatus.MISMATCH
+    assert bad.actual == {  # the damaged file's report carries both digests
+        "sha256": hashlib.sha256(bytes(data)).hexdigest(),
+        "sha512": hashlib.sha512(bytes(data)).hexdigest(),
+    }
+
+
+def _rewrite_inventory(obj: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    """Change the inventory and re-sign it (root and head copies), as a buggy writer would."""
+    inv = json.loads((obj / INVENTORY).read_text(encoding="utf-8"))
+    edit(inv)
+    data = json.dumps(inv, indent=2, ensure_ascii=False).encode() + b"\n"
+    sidecar = f"{hashlib.sha512(data).hexdigest()}  inventory.json\n"
+    for base in (obj, obj / inv["head"]):
+        (base / INVENTORY).write_bytes(data)
+        (base / "inventory.json.sha512").write_text(sidecar)
+
+
+def test_thorough_verify_also_checks_the_sha256_fixity(
+    local: ObjectStore, files: dict[str, Path], tmp_path: Path
+) -> None:
+    w = write_object(local, OBJECT_ID, files.items(), "v1", "A")
+    obj = _root_dir(tmp_path) / w.object_root
+    thorough = verify_object(local, OBJECT_ID, thorough=True)
+    assert thorough.ok
+    assert all(set(c.actual) == {"sha256", "sha512"} for c in thorough.files)
+    mets = "v1/content/METS.xml"
+
+    def break_fixity(inv: dict[str, Any]) -> None:
+        block = inv["fixity"]["sha256"]
+        (old,) = [d for d, paths in block.items() if mets in paths]
+        block["0" * 64] = block.pop(old)
+
+    _rewrite_inventory(obj, break_fixity)
+    assert verify_object(local, OBJECT_ID).ok  # routine: the sha512 manifest alone
+    result = verify_object(local, OBJECT_ID, thorough=True)
+    assert [c.path for c in result.bad_files] == [mets]
+    assert result.bad_files[0].expected["sha256"] == "0" * 64
+    assert result.bad_files[0].actual["sha512"] == result.bad_files[0].expected["sha512"]
+
+
+def test_parallel_verify_gives_the_same_result_in_order(
+    local: ObjectStore, files: dict[str, Path], tmp_path: Path
+) -> None:
+    w = write_object(local, OBJECT_ID, files.items(), "v1", "A")
+    (_root_dir(tmp_path) / w.object_root / "v1/content/METS.xml").write_bytes(b"<other/>")
+    one = verify_object(local, OBJECT_ID)
+    seen: list[str] = []
+    two = verify_object(local, OBJECT_ID, workers=3, on_file=lambda c: seen.append(c.path))
+    assert two.files == one.files and not two.ok
+    assert seen == sorted(seen) == [c.path for c in one.files]
+
+
+def test_second_location_takes_the_first_ones_digests(
+    local: ObjectStore, files: dict[str, Path], tmp_path: Path
+) -> None:
+    other = open_store(LocationConfig(name="b", kind="local", path=tmp_path / "b"), create=True)
+    when = dt.datetime(2026, 11, 22, 8, 30, tzinfo=dt.UTC)
+    a = write_object(local, OBJECT_ID, files.items(), "v1", "A", created=when)
+    assert set(a.digests) == set(files)
+    for logical, path in files.items():
+        assert a.digests[logical].sha512 == hashlib.sha512(path.read_bytes()).hexdigest()
+        assert a.digests[logical].sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    b = write_object(other, OBJECT_ID, files.items(), "v1", "A", created=when, digests=a.digests)
+    assert b.inventory_sha512 == a.inventory_sha512
+    ok, messages = ocfl_py_validate_object(tmp_path / "b" / b.object_root)
+    assert ok, messages
+
+
+def test_known_digests_that_do_not_match_the_files_are_refused(
+    local: ObjectStore, files: dict[str, Path], tmp_path: Path
+) -> None:
+    first = write_object(local, OBJECT_ID, files.items(), "v1", "A")
+    other = open_store(LocationConfig(name="b", kind="local", path=tmp_path / "b"), create=True)
+    files["METS.xml"].write_text("<mets OBJID='đã đổi'/>", encoding="utf-8")  # changed since
+    with pytest.raises(DigestMismatch):
+        write_object(other, OBJECT_ID, files.items(), "v1", "A", digests=first.digests)
+    assert not other.exists(f"{object_root(other, OBJECT_ID)}/{INVENTORY}")  # nothing committed
