@@ -8,6 +8,7 @@ PostgreSQL ``ts_rank`` over setweight A/B/D plus a boost from the unfolded text)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,16 +28,17 @@ PG_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 PG_EXACT_BOOST = 0.5
 
 
-def _q(token: str) -> str:
+def quote(token: str) -> str:
+    """A token as an FTS5 string."""
     return '"' + token.replace('"', '""') + '"'
 
 
 def fts5_match(query: ParsedQuery) -> str | None:
     """An FTS5 MATCH expression: required phrases/symbols AND any of the words."""
-    required = [_q(" ".join(p.folded)) for p in query.phrases]
-    required += [f"f_symbol : {_q(s)}" for s in query.symbols]
-    optional = [_q(w) for w in query.words] + [f"{_q(p)} *" for p in query.prefixes]
-    exact = [_q(w) for w in query.exact_words]
+    required = [quote(" ".join(p.folded)) for p in query.phrases]
+    required += [f"f_symbol : {quote(s)}" for s in query.symbols]
+    optional = [quote(w) for w in query.words] + [f"{quote(p)} *" for p in query.prefixes]
+    exact = [quote(w) for w in query.exact_words]
     if not required and not optional:
         return None
     folded_any = f"{FOLDED_COLUMNS} : ({' OR '.join(optional)})" if optional else None
@@ -51,14 +53,15 @@ def fts5_match(query: ParsedQuery) -> str | None:
     return f"{required_all} AND ({' OR '.join(x for x in (folded_any, boost, required_all) if x)})"
 
 
-def _lex(token: str) -> str:
+def lexeme(token: str) -> str:
+    """A token as a tsquery lexeme."""
     return "'" + token.replace("'", "''").replace("\\", "\\\\") + "'"
 
 
 def _pg_parts(query: ParsedQuery) -> tuple[list[str], list[str]]:
-    required = ["(" + " <-> ".join(_lex(t) for t in p.folded) + ")" for p in query.phrases]
-    required += [_lex(s) for s in query.symbols]
-    optional = [_lex(w) for w in query.words] + [f"{_lex(p)}:*" for p in query.prefixes]
+    required = ["(" + " <-> ".join(lexeme(t) for t in p.folded) + ")" for p in query.phrases]
+    required += [lexeme(s) for s in query.symbols]
+    optional = [lexeme(w) for w in query.words] + [f"{lexeme(p)}:*" for p in query.prefixes]
     return required, optional
 
 
@@ -75,7 +78,56 @@ def pg_rank_tsquery(query: ParsedQuery) -> str | None:
 
 
 def pg_exact_tsquery(query: ParsedQuery) -> str | None:
-    return " | ".join(_lex(w) for w in query.exact_words) or None
+    return " | ".join(lexeme(w) for w in query.exact_words) or None
+
+
+MAX_POSITION = 16383  # PostgreSQL's last word position; later words all share it
+MAX_POSITIONS = 255  # positions kept per lexeme
+MAX_LEXEME_BYTES = 2047  # to_tsvector skips longer words
+
+
+_LABELS: dict[str, list[str]] = {}
+
+
+def _labels(weight: str) -> list[str]:
+    """Position labels ``1A`` … ``16383A`` (unmarked for D), made once: indexing writes
+    hundreds of them per row."""
+    labels = _LABELS.get(weight)
+    if labels is None:
+        mark = "" if weight == "D" else weight
+        labels = _LABELS[weight] = [""] + [f"{p}{mark}" for p in range(1, MAX_POSITION + 1)]
+    return labels
+
+
+def tsvector_literal(fields: Sequence[tuple[str, str]]) -> str:
+    """The text form of ``setweight(to_tsvector('simple', f1), w1) || …`` for fields of
+    already-normalised tokens (search.texts): built here so that indexing does not make
+    PostgreSQL parse every text again, and so that the tsvector holds exactly the lexemes
+    the queries are built from. Weight ``D`` is the unmarked default."""
+    positions: dict[str, list[str]] = {}
+    offset = 0
+    for text, weight in fields:
+        tokens = text.split()
+        labels = _labels(weight)
+        start = min(offset + 1, MAX_POSITION)
+        row = labels[start : start + len(tokens)]
+        if len(row) < len(tokens):  # past the last position: the rest share it
+            row += [labels[MAX_POSITION]] * (len(tokens) - len(row))
+        for token, label in zip(tokens, row, strict=True):
+            slots = positions.get(token)
+            if slots is None:
+                positions[token] = [label]
+            else:
+                slots.append(label)
+        offset += len(tokens)
+    parts = []
+    for word in sorted(positions):
+        if len(word) * 4 > MAX_LEXEME_BYTES and len(word.encode()) > MAX_LEXEME_BYTES:
+            continue
+        slots = positions[word]
+        quoted = word if word.isalnum() else lexeme(word)[1:-1]
+        parts.append(f"'{quoted}':{','.join(slots[:MAX_POSITIONS])}")
+    return " ".join(parts)
 
 
 def tsquery(text: str) -> sa.ColumnElement[str]:

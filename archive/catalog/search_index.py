@@ -2,7 +2,10 @@
 
 Full-text structures are dialect-specific and live in migration 0004: on SQLite an FTS5
 external-content table ``search_fts`` kept in step by triggers; on PostgreSQL generated
-tsvector columns ``tsv`` (folded, weighted) and ``tsv_exact`` with GIN indexes.
+tsvector columns ``tsv`` (folded, weighted, GIN-indexed) and ``tsv_exact`` (ranked only).
+Each row carries what the access rule reads (agency, its dossier's status and mode, its own
+mode), so search never joins the catalog; migration 0005's triggers on ``dossiers`` and
+``documents`` keep status and modes in step between reindexes.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ class SearchEntry(Base):
     __table_args__ = (
         sa.Index("ix_search_entries_agency_year", "agency_code", "year"),
         sa.Index("ix_search_entries_sort_date", "sort_date", "record_id"),
+        sa.Index("ix_search_entries_agency_id", "agency_id", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)  # the FTS5 rowid
@@ -31,6 +35,7 @@ class SearchEntry(Base):
     agency_code: Mapped[str] = mapped_column(sa.String(35))
     status: Mapped[str] = mapped_column(sa.String(20))
     mode: Mapped[str] = mapped_column(sa.String(2))
+    dossier_mode: Mapped[str | None] = mapped_column(sa.String(2))
     maintenance: Mapped[str | None] = mapped_column(sa.String(2))
     type_name: Mapped[str | None] = mapped_column(sa.String(10))
     year: Mapped[int | None]

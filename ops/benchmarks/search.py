@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import statistics
 import sys
@@ -119,12 +120,16 @@ def _mix(
 
 
 def run_backend(
-    name: str, url: str, documents: int, questions: int, rng_seed: int
+    name: str, url: str, documents: int, questions: int, rng_seed: int, relevance: bool = True
 ) -> dict[str, Any]:
     search_corpus.build(url, documents)
     engine = make_engine(url)
     settings = Settings(database_url=url, search_backend="sql")
-    result: dict[str, Any] = {"backend": name, "documents": documents}
+    result: dict[str, Any] = {
+        "backend": name,
+        "documents": documents,
+        "load_average_at_start": os.getloadavg(),
+    }
     with session_scope(engine) as session:
         indexed = session.scalar(sa.text("SELECT count(*) FROM search_entries"))
     dossiers = documents // search_corpus.DOCS_PER_DOSSIER
@@ -135,12 +140,14 @@ def run_backend(
         result["indexing"] = {
             "seconds": round(seconds, 1),
             "documents_per_s": round(documents / seconds),
+            "load_average_after": os.getloadavg(),
         }
     else:
         result["indexing"] = "reused (index already built; run with a fresh database to measure)"
     if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(sa.text("ANALYZE"))
+        # As autovacuum would after a bulk load: GIN's pending list merged, statistics fresh.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("VACUUM (ANALYZE) search_entries"))
     rng = random.Random(rng_seed)
     with session_scope(engine) as session:
         rows = session.execute(
@@ -159,28 +166,11 @@ def run_backend(
         symbols = [
             f"{r.code_number}/{r.code_notation}" for r in rng.sample(rows, min(200, len(rows)))
         ]
-        started = time.perf_counter()
-        baseline = PlainBM25({r.id: folded_tokens(f"{r.subject} {r.text}") for r in rows})
-        baseline_build = time.perf_counter() - started
-        asked = _questions(rng, subjects, questions)
-        answers = [a for a, _ in asked]
-        admin = _principal(session, "admin")
-        ranked = []
-        for _, q in asked:
-            hits = (
-                SqlSearch(session, admin, utcnow())
-                .search(SearchRequest(text=q, limit=10, facets=False, filters=_docs_only()))
-                .hits
-            )
-            ranked.append([h.record_id for h in hits])
-        result["relevance"] = {
-            "questions": len(asked),
-            "backend": _score(ranked, answers),
-            "plain_bm25": _score([baseline.top(q) for _, q in asked], answers),
-            "plain_bm25_build_s": round(baseline_build, 1),
-        }
+        if relevance:
+            result["relevance"] = _relevance(session, rng, rows, subjects, questions)
         agencies = [f"000.00.{n:02d}.H41" for n in range(1, 10)]
-        mix = _mix(rng, [s for _, s in subjects], symbols, agencies)
+        # Its own generator: the same 200 queries whatever --questions and --no-relevance say.
+        mix = _mix(random.Random(rng_seed + 1), [s for _, s in subjects], symbols, agencies)
         latency: dict[str, Any] = {}
         for username in ("admin", "archivist", "official"):
             principal = _principal(session, username)
@@ -198,8 +188,44 @@ def run_backend(
                 "qps": round(len(times) / (sum(times) / 1000), 1),
             }
         result["latency_200_queries_with_facets"] = latency
+        result["load_average_at_end"] = os.getloadavg()
     engine.dispose()
     return result
+
+
+def _relevance(
+    session: Any, rng: random.Random, rows: Any, subjects: list[tuple[str, str]], questions: int
+) -> dict[str, Any]:
+    started = time.perf_counter()
+    baseline = PlainBM25({r.id: folded_tokens(f"{r.subject} {r.text}") for r in rows})
+    baseline_build = time.perf_counter() - started
+    asked = _questions(rng, subjects, questions)
+    answers = [a for a, _ in asked]
+    admin = _principal(session, "admin")
+    ranked = []
+    for _, q in asked:
+        hits = (
+            SqlSearch(session, admin, utcnow())
+            .search(SearchRequest(text=q, limit=10, facets=False, filters=_docs_only()))
+            .hits
+        )
+        ranked.append([h.record_id for h in hits])
+    plain = [baseline.top(q) for _, q in asked]
+    out: dict[str, Any] = {
+        "questions": len(asked),
+        "backend": _score(ranked, answers),
+        "plain_bm25": _score(plain, answers),
+        "plain_bm25_build_s": round(baseline_build, 1),
+    }
+    for label, typed in (("with_diacritics", True), ("without_diacritics", False)):
+        picked = [n for n, (_, q) in enumerate(asked) if (fold(q) != q) == typed]
+        if picked:
+            out[label] = {
+                "questions": len(picked),
+                "backend": _score([ranked[n] for n in picked], [answers[n] for n in picked]),
+                "plain_bm25": _score([plain[n] for n in picked], [answers[n] for n in picked]),
+            }
+    return out
 
 
 def _docs_only() -> Any:
@@ -224,6 +250,12 @@ def main() -> None:
     parser.add_argument("--sqlite-documents", type=int, default=None, help="default: --documents")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--questions", type=int, default=300)
+    parser.add_argument(
+        "--relevance",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="--no-relevance: latency and indexing only",
+    )
     parser.add_argument("--workdir", type=Path, default=Path("var/bench/search"))
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
@@ -237,7 +269,7 @@ def main() -> None:
             n = args.documents
             url = _pg_url(args.postgres_url, n)
         print(f"search bench: {backend} {n} documents …", file=sys.stderr)
-        out.append(run_backend(backend, url, n, args.questions, 11))
+        out.append(run_backend(backend, url, n, args.questions, 11, args.relevance))
     json.dump({"bench": "search", "results": out}, sys.stdout, ensure_ascii=False, indent=2)
     print()
 

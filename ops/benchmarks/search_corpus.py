@@ -22,6 +22,7 @@ from archive.services import accounts
 from metadata_schemas.codelists import TYPE_NAME
 
 DOCS_PER_DOSSIER = 10
+FLUSH_DOSSIERS = 10_000
 PROVINCES = [
     "Nghệ An",
     "Hà Tĩnh",
@@ -203,6 +204,7 @@ def _fill(engine: sa.Engine, documents: int, seed: int, agency_ids: list[int]) -
     texts: list[dict[str, object]] = []
     grants: list[dict[str, object]] = []
     now = dt.datetime.now(dt.UTC)
+    written = 0
     for d in range(max(1, documents // DOCS_PER_DOSSIER)):
         year = rng.randint(2005, 2024)
         agency = rng.choice(agency_ids[1:])
@@ -233,7 +235,7 @@ def _fill(engine: sa.Engine, documents: int, seed: int, agency_ids: list[int]) -
             }
         )
         for s in range(DOCS_PER_DOSSIER):
-            if len(docs) >= documents:
+            if written + len(docs) >= documents:
                 break
             kind = rng.choice(TYPES)
             doc_id = str(uuid.UUID(int=rng.getrandbits(128)))
@@ -272,10 +274,22 @@ def _fill(engine: sa.Engine, documents: int, seed: int, agency_ids: list[int]) -
                     "granted_at": now,
                 }
             )
-    _insert(engine, Dossier.__table__, dossiers)
-    _insert(engine, Document.__table__, docs)
-    _insert(engine, DocumentText.__table__, texts)
-    _insert(engine, AccessGrant.__table__, grants)
+        if len(dossiers) >= FLUSH_DOSSIERS:
+            written += len(docs)
+            _flush(engine, dossiers, docs, texts, grants)
+    _flush(engine, dossiers, docs, texts, grants)
+
+
+def _flush(engine: sa.Engine, *batches: list[dict[str, object]]) -> None:
+    """Write what was generated so far (dossiers before their documents) and forget it, so
+    that a million documents never sit in memory at once."""
+    for table, rows in zip(
+        (Dossier.__table__, Document.__table__, DocumentText.__table__, AccessGrant.__table__),
+        batches,
+        strict=True,
+    ):
+        _insert(engine, table, rows)
+        rows.clear()
 
 
 def _insert(engine: sa.Engine, table: Any, rows: list[dict[str, object]]) -> None:

@@ -236,3 +236,51 @@ def test_each_search_is_logged_once(catalog: Catalog, world: World) -> None:
     assert entries[0].detail["q"] == "quyet dinh"
     assert entries[0].detail["filters"] == {"year_from": 2020}
     assert entries[0].at <= utcnow()
+
+
+def test_postgres_tsvectors_built_in_python_equal_the_sql_expression(
+    engine: sa.Engine, world: World, settings: Settings
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("tsvectors exist on PostgreSQL only")
+    from search import sql as fts
+
+    fields = ("quyết định phê duyệt quy hoạch đất", "15qdubnd qdubnd 15 qd ubnd", "", "dat a dat")
+    weights = ("A", "B", "B", "D")
+    expression = " || ".join(
+        f"setweight(to_tsvector('simple', :f{n}), '{w}')" for n, w in enumerate(weights)
+    )
+    with engine.connect() as conn:
+        built, expected = conn.execute(
+            sa.text(f"SELECT CAST(:built AS tsvector)::text, ({expression})::text"),
+            {
+                "built": fts.tsvector_literal(list(zip(fields, weights, strict=True))),
+                **{f"f{n}": text for n, text in enumerate(fields)},
+            },
+        ).one()
+    assert built == expected
+
+
+def test_broad_matches_rank_the_rarest_words_first_and_still_page_through_all(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archive.services.search_service import SqlSearch
+
+    for n in range(6):
+        catalog.add(f"plan{n}", Folder(f"000.00.01.H41.2023.{n:02d}", "Hồ sơ kế hoạch công tác"))
+    catalog.add("dyke", Folder("000.00.01.H41.2023.50", "Hồ sơ kế hoạch đê điều"))
+    everything = catalog.search("admin", "ke hoach de dieu", limit=100)
+    monkeypatch.setattr(SqlSearch, "candidates", 2)  # every match here counts as broad
+    narrowed = catalog.search("admin", "ke hoach de dieu", limit=100)
+    assert narrowed.hits[0].record_id == catalog.ids["dyke"]
+    assert {h.record_id for h in narrowed.hits} == {h.record_id for h in everything.hits}
+    assert narrowed.facets == everything.facets and narrowed.total == everything.total
+    assert len(everything.hits) >= 8
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = catalog.search("admin", "ke hoach de dieu", limit=2, cursor=cursor)
+        seen += [h.record_id for h in page.hits]
+        if (cursor := page.next_cursor) is None:
+            break
+    assert seen == [h.record_id for h in narrowed.hits]
