@@ -7,7 +7,7 @@ import binascii
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from metadata_schemas.codelists import MAINTENANCE, MODE, TYPE_NAME
 from search.errors import InvalidSearch
@@ -182,6 +182,28 @@ class IndexRow:
     @property
     def tombstone(self) -> bool:
         return self.status == "destroyed"
+
+    def record_fields(self) -> dict[str, Any]:
+        """The fields every backend stores as they are: ids, access columns, filters, codes."""
+        return {
+            "record_id": self.record_id,
+            "kind": self.kind,
+            "dossier_id": self.dossier_id,
+            "document_id": self.document_id,
+            "agency_id": self.agency_id,
+            "agency_code": self.agency_code,
+            "status": self.status,
+            "mode": self.mode,
+            "dossier_mode": self.dossier_mode or self.mode,
+            "maintenance": self.maintenance,
+            "type_name": self.type_name,
+            "year": self.year,
+            "sort_date": self.sort_date,
+            "file_code": self.file_code,
+            "code_number": self.code_number,
+            "code_notation": self.code_notation,
+            "issued_date": self.issued_date,
+        }
 
 
 @dataclass(frozen=True)
