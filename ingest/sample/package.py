@@ -100,6 +100,10 @@ class PackageSpec:
     def check(self, *, allow_secret: bool = False) -> None:
         if self.documents < 1:
             raise PackageSpecError("a dossier holds at least one document")
+        if self.confidence_level == ConfidenceLevel.MIXED and self.documents < 2:
+            # every second document is digitised: one document would make a "mixed" dossier
+            # with nothing digitised, which TT05's paperFileCode rule rightly rejects
+            raise PackageSpecError("a mixed (03) dossier needs at least two documents")
         if not 1 <= self.pages_min <= self.pages_max:
             raise PackageSpecError("pages: need 1 <= pages-min <= pages-max")
         if not 0.0 <= self.attachment_share <= 1.0:

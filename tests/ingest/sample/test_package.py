@@ -12,7 +12,7 @@ from lxml import etree
 
 from ingest.sample.agencies import UBND_NGHE_AN
 from ingest.sample.memo import MEMO_ENV
-from ingest.sample.package import BuiltPackage, PackageSpec, build_package
+from ingest.sample.package import BuiltPackage, PackageSpec, PackageSpecError, build_package
 from metadata_schemas.enums import ConfidenceLevel
 from metadata_schemas.schemas import validate
 from tests.ingest.sample.csip_rules import csip_problems
@@ -162,3 +162,9 @@ def test_digitised_dossier_has_paper_file_code_and_organisation_signature_only(
     assert dossier.findtext("confidenceLevel") == "02"
     assert (dossier.findtext("paperFileCode") or "").startswith(UBND_NGHE_AN.code)
     assert main.count(b"/Type /Sig") + main.count(b"/Type/Sig") == 1
+
+
+def test_a_mixed_dossier_needs_two_documents(tmp_path: Path) -> None:
+    spec = PackageSpec(seed=1, documents=1, confidence_level=ConfidenceLevel.MIXED)
+    with pytest.raises(PackageSpecError, match="at least two documents"):
+        build_package(spec, tmp_path)
