@@ -285,7 +285,9 @@ def check_page(path: str, number: int, page: pikepdf.Page, minimum_dpi: float) -
 
 def _signer_certificate(signature_value: pikepdf.Object) -> Any:
     contents = bytes(signature_value.get("/Contents", b""))
-    signed_data = cms.ContentInfo.load(contents.rstrip(b"\0"))["content"]
+    # /Contents is zero-padded; the DER length says where the CMS ends. Stripping the zeros
+    # would also cut a signature that happens to end in a zero byte (1 in 256).
+    signed_data = cms.ContentInfo.load(contents, strict=False)["content"]
     sid = signed_data["signer_infos"][0]["sid"]
     for choice in signed_data["certificates"] or []:
         cert = choice.chosen

@@ -397,7 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             PackageSpec(
                 seed=8100,
                 agency=agency,
-                documents=args.documents,
+                documents=max(2, args.documents),  # a mixed dossier needs two documents
                 confidence_level=ConfidenceLevel.MIXED,
             ),
             cache / f"checks-mixed-{args.documents}",
